@@ -1,0 +1,57 @@
+"""The application factory: config, extensions, blueprints, CLI and error pages."""
+
+from flask import Flask
+
+from courseware import web
+from courseware.config import load_config
+from courseware.db import install_sqlite_pragmas
+from courseware.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    web.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from courseware.accounts.services import load_user_by_session_token
+
+    login_manager.user_loader(load_user_by_session_token)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from courseware.accounts.views import bp as accounts_bp
+    from courseware.catalog.views import bp as catalog_bp
+    from courseware.learning.views import bp as learning_bp
+    from courseware.media import bp as media_bp
+
+    for blueprint in (accounts_bp, catalog_bp, learning_bp, media_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from courseware.accounts.cli import demo_cli
+    from courseware.content.cli import courses_cli
+    from courseware.learning.cli import learners_cli
+    from courseware.notifications.cli import outbox_cli
+
+    for group in (courses_cli, learners_cli, outbox_cli, demo_cli):
+        app.cli.add_command(group)

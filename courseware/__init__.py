@@ -1,0 +1,1 @@
+"""The continuing-education platform: everything but the forum."""

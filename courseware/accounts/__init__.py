@@ -1,0 +1,1 @@
+"""Users, sign-up, email verification, login, password reset, profile and licences."""

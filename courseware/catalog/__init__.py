@@ -1,0 +1,1 @@
+"""The catalogue and course landing pages."""

@@ -1,0 +1,70 @@
+"""Configuration: defaults, then instance/config.py, then the test dict, then FLASK_* variables.
+
+Nothing here reads the environment at import time; `load_config` runs inside `create_app`.
+"""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_DATABASE_URI = None  # filled in by load_config: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    COURSES_DIR = str(PROJECT_ROOT / "courses")
+    SITE_NAME = "Huff CE"
+    # Mail goes to an outbox table first; `flask outbox deliver` sends it through this backend.
+    MAIL_BACKEND = "console"
+    MAIL_DEFAULT_SENDER = "Huff CE <no-reply@localhost>"
+    OUTBOX_MAX_ATTEMPTS = 6
+    # Rate limits (Flask-Limiter); memory storage unless REDIS_URL is set.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNUP = "5 per minute;30 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600  # verification links: three days
+    RESET_TOKEN_MAX_AGE = 3600  # password reset links: one hour
+    # Watch-time rules (DESIGN §5): budget = elapsed × top rate + allowance.
+    WATCH_TOP_RATE = 2.0
+    WATCH_ALLOWANCE_SECONDS = 5.0
+    WATCH_MAX_INTERVALS = 200
+    PASSWORD_MIN_LENGTH = 10
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.update(test_config)
+    app.config.from_prefixed_env()
+    _apply_service_urls(app, test_config or {})
+
+
+def _apply_service_urls(app: Flask, test_config: dict) -> None:
+    """DATABASE_URL and REDIS_URL are the conventional names in production and CI."""
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url and "SQLALCHEMY_DATABASE_URI" not in test_config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'courseware.db'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url and "RATELIMIT_STORAGE_URI" not in test_config:
+        app.config["RATELIMIT_STORAGE_URI"] = redis_url

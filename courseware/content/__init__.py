@@ -1,0 +1,1 @@
+"""Course files -> database: parse, validate, version; `flask courses sync|check`."""

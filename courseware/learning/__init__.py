@@ -1,0 +1,1 @@
+"""Enrolments, the lesson player, watch-time heartbeats, progress and the dashboard."""

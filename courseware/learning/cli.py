@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+learners_cli = AppGroup("learners", help="Learners and enrolments.")

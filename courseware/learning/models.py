@@ -1,0 +1,62 @@
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.accounts.models import User
+from courseware.content.models import Course, Lesson
+from courseware.db import utcnow
+from courseware.extensions import db
+
+
+class EnrolmentSource(StrEnum):
+    FREE = "free"
+    GRANT = "grant"
+    PURCHASE = "purchase"
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolments"
+    __table_args__ = (sa.UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime | None]
+    last_lesson_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lessons.id", ondelete="SET NULL"))
+    # Kept on the row so the dashboard and course home never count per view.
+    lessons_completed: Mapped[int] = mapped_column(default=0)
+    credit_minutes_completed: Mapped[int] = mapped_column(default=0)
+    completed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    last_lesson: Mapped[Lesson | None] = relationship()
+
+
+class LessonProgress(db.Model):
+    """What the server has seen of one learner in one lesson: the audit evidence behind credit."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (sa.UniqueConstraint("enrolment_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lessons.id", ondelete="RESTRICT"), index=True)
+    lesson_revision: Mapped[int] = mapped_column(default=1)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    # The union of watched media intervals, [[start_s, end_s], ...], sorted and disjoint.
+    watched_intervals: Mapped[list] = mapped_column(sa.JSON, default=list)
+    watched_seconds: Mapped[float] = mapped_column(default=0.0)
+    position_seconds: Mapped[float] = mapped_column(default=0.0)
+    # The watch-time budget clock: the page render or the last accepted heartbeat.
+    clock_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeats: Mapped[int] = mapped_column(default=0)
+    last_heartbeat_at: Mapped[datetime | None]
+
+    enrolment: Mapped[Enrolment] = relationship()
+    lesson: Mapped[Lesson] = relationship()

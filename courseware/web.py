@@ -1,0 +1,98 @@
+"""Cross-cutting web rules: security headers, safe redirects, error pages, per-request commit."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from courseware.extensions import db
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site paths: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
+def wants_json() -> bool:
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _csrf_error(error: CSRFError):
+    reason = "The form expired or was sent from another site. Reload the page and try again."
+    return _error_response(400, "Bad request", reason)
+
+
+def _http_error(error: HTTPException):
+    # 3xx "errors" (e.g. RequestRedirect for a missing trailing slash) are redirects, not failures.
+    if error.code and error.code < 400:
+        return error
+    return _error_response(error.code or 500, error.name, error.description, error)
+
+
+def _unexpected_error(error: Exception):
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    if current_app.debug:
+        raise error
+    server_error = InternalServerError()
+    return _error_response(500, server_error.name, "Something went wrong on our side. Please try again.")
+
+
+def _error_response(code: int, title: str, message: str | None, error: HTTPException | None = None):
+    db.session.rollback()
+    if wants_json():
+        response = jsonify(error=title, message=message)
+    else:
+        response = render_template("errors/error.html", code=code, title=title, message=message)
+    response = make_response(response, code)
+    if error is not None:
+        # Keep what werkzeug would send: Allow on 405, Retry-After on 429, and so on.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response

@@ -1,0 +1,1 @@
+"""The community forum. It may import courseware; courseware never imports it."""

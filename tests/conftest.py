@@ -1,0 +1,245 @@
+"""Fixtures: `app`, `client`, `make` (factories), `login`, `queries`; the real database, no network.
+
+Tests run on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema is
+created once per run; every test starts from empty tables.
+"""
+
+import os
+import re
+import socket
+from decimal import Decimal
+from functools import cache
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from courseware.accounts.models import Role, User
+from courseware.content.models import Course, Lesson, Module, Status
+from courseware.db import count_queries, utcnow
+from courseware.extensions import db, limiter
+from courseware.learning.models import Enrolment, EnrolmentSource
+
+PASSWORD = "correct horse battery"
+_CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _test_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_BACKEND": "locmem",
+        "SERVER_NAME": "localhost",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    """Tests may add keys before `app` is built (e.g. COURSES_DIR)."""
+    return {"COURSES_DIR": str(tmp_path / "courses")}
+
+
+@pytest.fixture
+def app(_schema, database_url, app_config):
+    app = create_app(_test_config(database_url, **app_config))
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends the CSRF token the way our forms and scripts do.
+
+    Pass csrf=False to send a request without it.
+    """
+
+    _token: str | None = None
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = kwargs.get("method", "GET").upper()
+        if csrf and method in {"POST", "PUT", "PATCH", "DELETE"}:
+            token = self.csrf_token()
+            if "json" in kwargs:
+                kwargs.setdefault("headers", {})["X-CSRFToken"] = token
+            else:
+                data = kwargs.setdefault("data", {})
+                if isinstance(data, dict):
+                    data.setdefault("csrf_token", token)
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        if self._token is None:
+            page = super().open("/auth/login", method="GET").get_data(as_text=True)
+            self._token = _CSRF_META.search(page).group(1)
+        return self._token
+
+
+@pytest.fixture
+def client(app) -> CSRFClient:
+    return app.test_client()
+
+
+@cache
+def _password_hash() -> str:
+    # scrypt is slow on purpose; the factories share one hash of PASSWORD.
+    return generate_password_hash(PASSWORD)
+
+
+class Factory:
+    def __init__(self, app):
+        self.app = app
+        self._count = 0
+
+    def _next(self) -> int:
+        self._count += 1
+        return self._count
+
+    def _save(self, *objects):
+        with self.app.app_context():
+            db.session.add_all(objects)
+            db.session.commit()
+            for obj in objects:
+                db.session.refresh(obj)
+                db.session.expunge(obj)
+        return objects[0]
+
+    def user(self, email: str | None = None, verified: bool = True, role: str = Role.MEMBER, **fields) -> User:
+        n = self._next()
+        return self._save(
+            User(
+                email=email or f"learner{n}@example.com",
+                password_hash=_password_hash(),
+                display_name=fields.pop("display_name", f"Learner {n}"),
+                role=role,
+                email_verified_at=utcnow() if verified else None,
+                **fields,
+            )
+        )
+
+    def course(self, slug: str | None = None, lessons: int = 3, video: bool = True, **fields) -> Course:
+        """A published course with one module and `lessons` lessons of 60 s video each."""
+        n = self._next()
+        slug = slug or f"course-{n}"
+        defaults = dict(
+            title=f"Course {n}", summary="A course.", instructor="Jennifer Huff, OTR, MOT",
+            contact_hours=Decimal("1.00"), level="Introductory", category="Professional Issues",
+            objectives=["Do a thing"], status=Status.PUBLISHED, lesson_count=lessons,
+            video_seconds=60 * lessons if video else 0,
+        )
+        defaults.update(fields)
+        with self.app.app_context():
+            course = Course(slug=slug, **defaults)
+            module = Module(course=course, slug="m1", position=1, title="Module one")
+            db.session.add_all([course, module])
+            db.session.flush()
+            minutes = course.total_credit_minutes
+            for i in range(lessons):
+                share = minutes // lessons + (1 if i < minutes % lessons else 0)
+                db.session.add(self._lesson(course, module, i + 1, share, video))
+            db.session.commit()
+            course_id = course.id
+        return self.get(Course, course_id)
+
+    @staticmethod
+    def _lesson(course: Course, module: Module, position: int, credit_minutes: int, video: bool) -> Lesson:
+        return Lesson(
+            course_id=course.id, module=module, slug=f"lesson-{position}", position=position,
+            title=f"Lesson {position}", credit_minutes=credit_minutes,
+            video_path=f"media/lesson-{position}.mp4" if video else None,
+            duration_seconds=60 if video else None, body_html=f"<p>Lesson {position} text.</p>",
+            transcript=[[0.0, 4.0, f"Welcome to lesson {position}."]] if video else [],
+        )
+
+    def enrolment(self, user: User, course: Course, source: str = EnrolmentSource.FREE) -> Enrolment:
+        return self._save(Enrolment(user_id=user.id, course_id=course.id, source=source))
+
+    def get(self, model, id_):
+        with self.app.app_context():
+            obj = db.session.get(model, id_)
+            db.session.expunge(obj)
+            return obj
+
+    def lessons(self, course: Course) -> list[Lesson]:
+        with self.app.app_context():
+            rows = db.session.scalars(
+                sa.select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
+            ).all()
+            db.session.expunge_all()
+            return list(rows)
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(app)
+
+
+@pytest.fixture
+def login(client):
+    """login(user): sign the test client in as `user` without going through the rate-limited form."""
+
+    def _login(user: User) -> CSRFClient:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def queries(app):
+    """with queries() as statements: ... collects the SQL run inside the block."""
+
+    def _count():
+        with app.app_context():
+            engine = db.engine
+        return count_queries(engine)
+
+    return _count
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Fail any test that tries to reach a host other than this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in {"127.0.0.1", "::1", "localhost"} and not host.startswith("/"):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
