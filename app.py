@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from courseware import web
+from courseware import templating, web
 from courseware.config import load_config
 from courseware.db import install_sqlite_pragmas
 from courseware.extensions import csrf, db, limiter, login_manager, mail, migrate
@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     web.init_app(app)
+    templating.init_app(app)
     return app
 
 
@@ -27,9 +28,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     mail.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to continue."
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(web.unauthorized)
     login_manager.session_protection = "basic"
 
     from courseware.accounts.services import load_user_by_session_token

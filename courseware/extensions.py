@@ -10,7 +10,9 @@ from flask_wtf import CSRFProtect
 
 from courseware.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Pages render after the request's one commit; expiring every loaded object at that commit would
+# make the template reload each of them, one statement at a time.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

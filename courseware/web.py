@@ -2,9 +2,20 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from courseware.extensions import db
 
@@ -42,6 +53,15 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
+def unauthorized():
+    """Flask-Login's answer to an anonymous visitor: 401 JSON for scripts, the login page for people."""
+    if wants_json() or request.path.endswith("/progress"):
+        return json_error(401, "Your session has ended. Log in again to keep recording your progress.")
+    flash("Please log in to continue.", "info")
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.login", next=next_path))
+
+
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -57,7 +77,16 @@ def wants_json() -> bool:
     if request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def json_error(status: int, message: str | None, **extra):
+    """The body every JSON endpoint answers an error with: {"error": "Bad Request", "message": ...}."""
+    db.session.rollback()
+    body = {"error": HTTP_STATUS_CODES.get(status, "Error"), "message": message, **extra}
+    return make_response(jsonify(body), status)
 
 
 def _csrf_error(error: CSRFError):
@@ -86,7 +115,7 @@ def _unexpected_error(error: Exception):
 def _error_response(code: int, title: str, message: str | None, error: HTTPException | None = None):
     db.session.rollback()
     if wants_json():
-        response = jsonify(error=title, message=message)
+        response = json_error(code, message)
     else:
         response = render_template("errors/error.html", code=code, title=title, message=message)
     response = make_response(response, code)

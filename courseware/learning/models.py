@@ -57,6 +57,10 @@ class LessonProgress(db.Model):
     clock_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeats: Mapped[int] = mapped_column(default=0)
     last_heartbeat_at: Mapped[datetime | None]
+    # Optimistic lock: two heartbeats racing on one row cannot both spend the same budget.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     enrolment: Mapped[Enrolment] = relationship()
     lesson: Mapped[Lesson] = relationship()

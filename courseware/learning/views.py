@@ -1,5 +1,14 @@
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from courseware.db import utcnow
+from courseware.extensions import db
+from courseware.learning import heartbeats, pages, services
+from courseware.learning.models import EnrolmentSource
+from courseware.learning.watchtime import HeartbeatError
+from courseware.web import json_error
 
 bp = Blueprint("learning", __name__)
 
@@ -7,4 +16,93 @@ bp = Blueprint("learning", __name__)
 @bp.get("/me/")
 @login_required
 def dashboard():
-    return render_template("learning/dashboard.html")
+    enrolments = services.dashboard_enrolments(current_user.id)
+    return render_template("learning/dashboard.html", enrolments=enrolments)
+
+
+@bp.post("/courses/<slug>/enroll")
+@login_required
+def enroll(slug: str):
+    course = services.find_live_course(slug, utcnow()) or abort(404)
+    try:
+        _enrolment, created = services.enrol(current_user.id, course, EnrolmentSource.FREE, utcnow())
+    except services.EnrolmentError:
+        flash(
+            "This course is paid. Online payment is coming soon; until then the instructor can "
+            "give you a seat.",
+            "error",
+        )
+        return redirect(url_for("catalog.landing", slug=slug))
+    db.session.commit()
+    if created:
+        flash(f"You are enrolled in {course.title}. Welcome!", "success")
+    return redirect(url_for("learning.course_home", slug=slug))
+
+
+@bp.get("/learn/<slug>/")
+@login_required
+def course_home(slug: str):
+    page = pages.course_home(slug, current_user.id, utcnow())
+    if page is None:
+        abort(404)
+    if page.enrolment is None:
+        flash("Enrol in this course to start learning.", "info")
+        return redirect(url_for("catalog.landing", slug=slug))
+    return render_template("learning/course_home.html", page=page)
+
+
+@bp.get("/learn/<slug>/<lesson_slug>")
+def lesson(slug: str, lesson_slug: str):
+    user_id = current_user.id if current_user.is_authenticated else None
+    page = pages.player(slug, lesson_slug, user_id, utcnow())
+    if page is None:
+        abort(404)
+    if not page.may_watch:
+        if user_id is None:
+            return current_app.login_manager.unauthorized()
+        flash("Enrol in this course to watch this lesson.", "info")
+        return redirect(url_for("catalog.landing", slug=slug))
+    db.session.commit()
+    return render_template("learning/player.html", page=page)
+
+
+@bp.post("/learn/<slug>/<lesson_slug>/done")
+@login_required
+def lesson_done(slug: str, lesson_slug: str):
+    page = pages.player_state(slug, lesson_slug, current_user.id, utcnow())
+    if page is None or page.enrolment is None:
+        abort(404)
+    try:
+        services.mark_reading_done(page.enrolment, page.lesson, page.progress, utcnow())
+    except services.EnrolmentError as error:
+        flash(str(error), "error")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
+    db.session.commit()
+    flash(f"“{page.lesson.title}” is complete.", "success")
+    following = page.outline.neighbours(page.lesson)[1]
+    if following is not None:
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
+    return redirect(url_for("learning.course_home", slug=slug))
+
+
+@bp.post("/learn/<slug>/<lesson_slug>/progress")
+@login_required
+def progress(slug: str, lesson_slug: str):
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return json_error(400, "The body must be JSON with Content-Type: application/json.")
+    config = current_app.config
+    rules = heartbeats.WatchRules(
+        config["WATCH_TOP_RATE"], config["WATCH_ALLOWANCE_SECONDS"], config["WATCH_MAX_INTERVALS"]
+    )
+    try:
+        result = heartbeats.record_heartbeat(current_user.id, slug, lesson_slug, payload, utcnow(), rules)
+        db.session.commit()
+    except heartbeats.ProgressNotFound as error:
+        return json_error(404, str(error))
+    except HeartbeatError as error:
+        return json_error(400, error.reason, code=error.code)
+    except (StaleDataError, OperationalError):
+        db.session.rollback()
+        return json_error(409, "Another update to this lesson arrived at the same moment. Send it again.")
+    return jsonify(result.as_json())

@@ -1,0 +1,213 @@
+"""Enrolments, the course outline with each learner's progress, and opening lessons."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, load_only
+
+from courseware.content.models import Course, Lesson, Module, Status
+from courseware.extensions import db
+from courseware.learning.models import Enrolment, EnrolmentSource, LessonProgress
+
+
+class EnrolmentError(Exception):
+    """The learner cannot enrol this way; the message says why."""
+
+
+@dataclass
+class OutlineModule:
+    module: Module
+    lessons: list[Lesson] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    """A course's live lessons in order, and one learner's progress through them."""
+
+    modules: list[OutlineModule]
+    lessons: list[Lesson]
+    progress: dict[int, LessonProgress]
+    sequential: bool
+
+    def is_done(self, lesson: Lesson) -> bool:
+        row = self.progress.get(lesson.id)
+        return row is not None and row.completed_at is not None
+
+    def blocker(self, lesson: Lesson) -> Lesson | None:
+        """In a sequential course, the earlier lesson that must be completed first."""
+        if not self.sequential or lesson.preview:
+            return None
+        index = self.lessons.index(lesson)
+        previous = self.lessons[index - 1] if index > 0 else None
+        return previous if previous is not None and not self.is_done(previous) else None
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        index = self.lessons.index(lesson)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return previous, following
+
+    def find(self, slug: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+    def resume_lesson(self, last_lesson_id: int | None) -> Lesson | None:
+        """Where "continue" goes: the last lesson opened if unfinished, else the next unfinished one."""
+        start = 0
+        for index, lesson in enumerate(self.lessons):
+            if lesson.id == last_lesson_id:
+                start = index
+        later = [lesson for lesson in self.lessons[start:] if not self.is_done(lesson)]
+        earlier = [lesson for lesson in self.lessons[:start] if not self.is_done(lesson)]
+        return (later or earlier or [None])[0]
+
+
+def find_live_course(slug: str, now: datetime) -> Course | None:
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    return course if course is not None and course.is_live(now) else None
+
+
+def find_course_and_enrolment(slug: str, user_id: int | None, now: datetime):
+    """(course, enrolment or None) in one statement, or (None, None) if the course is not live."""
+    query = sa.select(Course, Enrolment).where(Course.slug == slug)
+    query = query.outerjoin(
+        Enrolment, sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == (user_id or -1))
+    )
+    row = db.session.execute(query).one_or_none()
+    if row is None or not row.Course.is_live(now):
+        return None, None
+    return row.Course, row.Enrolment
+
+
+def load_outline(course: Course, enrolment: Enrolment | None, now: datetime) -> Outline:
+    """Two statements whatever the course size: the live lessons with modules, and progress rows."""
+    rows = db.session.execute(
+        sa.select(Lesson, Module)
+        .join(Module, Lesson.module_id == Module.id)
+        .options(defer(Lesson.body_html), defer(Lesson.transcript))
+        .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
+        .where(Lesson.status == Status.PUBLISHED)
+        .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
+        .order_by(Module.position, Lesson.position)
+    ).all()
+    modules: dict[int, OutlineModule] = {}
+    for lesson, module in rows:
+        modules.setdefault(module.id, OutlineModule(module)).lessons.append(lesson)
+    lessons = [lesson for lesson, _module in rows]
+    return Outline(list(modules.values()), lessons, _progress_rows(enrolment), course.sequential)
+
+
+def _progress_rows(enrolment: Enrolment | None) -> dict[int, LessonProgress]:
+    if enrolment is None:
+        return {}
+    rows = db.session.scalars(
+        sa.select(LessonProgress)
+        .options(
+            load_only(
+                LessonProgress.lesson_id,
+                LessonProgress.completed_at,
+                LessonProgress.position_seconds,
+                LessonProgress.watched_seconds,
+                LessonProgress.version,
+            )
+        )
+        .where(LessonProgress.enrolment_id == enrolment.id)
+    )
+    return {row.lesson_id: row for row in rows}
+
+
+def enrol(user_id: int, course: Course, source: str, now: datetime) -> tuple[Enrolment, bool]:
+    """Enrol the user, or return the enrolment they already have. (enrolment, created)."""
+    if source == EnrolmentSource.FREE and not course.is_free:
+        raise EnrolmentError("This course is not free.")
+    existing = _enrolment(user_id, course.id)
+    if existing is not None:
+        return existing, False
+    enrolment = Enrolment(user_id=user_id, course_id=course.id, source=source, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrolment)
+    except IntegrityError:
+        # A double click raced us to it; the other request's enrolment is the one.
+        return _enrolment(user_id, course.id), False
+    return enrolment, True
+
+
+def _enrolment(user_id: int, course_id: int) -> Enrolment | None:
+    return db.session.scalar(
+        sa.select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+    )
+
+
+def open_lesson(
+    enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, now: datetime
+) -> LessonProgress:
+    """The learner opened a lesson page: start its watch-time clock and remember where they are."""
+    if progress is None:
+        progress = LessonProgress(
+            enrolment_id=enrolment.id,
+            lesson_id=lesson.id,
+            lesson_revision=lesson.revision,
+            opened_at=now,
+            clock_at=now,
+            watched_intervals=[],
+        )
+        db.session.add(progress)
+    else:
+        progress.clock_at = now
+    enrolment.last_lesson_id = lesson.id
+    enrolment.last_activity_at = now
+    return progress
+
+
+def load_lesson_body(lesson: Lesson) -> tuple[str, list]:
+    """The deferred columns the player shows for the current lesson, in one statement."""
+    row = db.session.execute(
+        sa.select(Lesson.body_html, Lesson.transcript).where(Lesson.id == lesson.id)
+    ).one()
+    return row.body_html, row.transcript
+
+
+def mark_reading_done(
+    enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, now: datetime
+) -> None:
+    """A reading lesson is complete when the learner, having opened it, marks it done."""
+    if lesson.has_video:
+        raise EnrolmentError("This lesson completes when you have watched enough of the video.")
+    if progress is None:
+        raise EnrolmentError("Open the lesson before marking it as done.")
+    if progress.completed_at is None:
+        complete_lesson(enrolment.id, lesson.credit_minutes, progress, now)
+
+
+def complete_lesson(enrolment_id: int, credit_minutes: int, progress: LessonProgress, now: datetime) -> None:
+    """Record completion and keep the enrolment's counters (shown on every progress bar) in step."""
+    progress.completed_at = now
+    db.session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .values(
+            lessons_completed=Enrolment.lessons_completed + 1,
+            credit_minutes_completed=Enrolment.credit_minutes_completed + credit_minutes,
+            last_activity_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def dashboard_enrolments(user_id: int) -> list[Enrolment]:
+    """The learner's enrolments with their course and last lesson, most recent activity first."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .join(Enrolment.course)
+            .outerjoin(Enrolment.last_lesson)
+            .options(
+                sa.orm.contains_eager(Enrolment.course).defer(Course.description_html),
+                sa.orm.contains_eager(Enrolment.last_lesson).load_only(Lesson.slug, Lesson.title),
+            )
+            .where(Enrolment.user_id == user_id)
+            .order_by(sa.func.coalesce(Enrolment.last_activity_at, Enrolment.created_at).desc())
+        )
+    )

@@ -1,0 +1,46 @@
+"""Jinja filters and globals shared by every page."""
+
+from decimal import Decimal
+
+from flask import Flask
+
+from courseware.content import ce
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(hours, "hours")
+    app.add_template_filter(price, "price")
+    app.add_template_filter(clock, "clock")
+    app.add_template_filter(percent, "percent")
+    app.add_template_global(ce.approval_statement, "approval_statement")
+    app.add_template_global(ce.ceus, "ceus")
+    app.add_template_global(ce.STATE_RULES_NOTICE, "STATE_RULES_NOTICE")
+
+
+def hours(value: Decimal | float | int | None) -> str:
+    """Contact hours for people: 6.75 -> '6.75 hours', 1 -> '1 hour'."""
+    amount = Decimal(str(value or 0))
+    text = ce.format_hours(amount)
+    return f"{text} hour" if amount == 1 else f"{text} hours"
+
+
+def price(course) -> str:
+    if course.is_free:
+        return "Free"
+    symbol = "$" if course.currency == "USD" else ""
+    amount = f"{course.price_cents / 100:,.2f}".removesuffix(".00")
+    return f"{symbol}{amount}" if symbol else f"{amount} {course.currency}"
+
+
+def clock(seconds: float | int | None) -> str:
+    """62 -> '1:02', 3725 -> '1:02:05'."""
+    total = int(seconds or 0)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def percent(part: float | int, whole: float | int) -> int:
+    if not whole:
+        return 0
+    return max(0, min(100, int(100 * part / whole)))
