@@ -1,6 +1,7 @@
 """The application factory: config, extensions, blueprints, CLI and error pages."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courseware import templating, web
 from courseware.config import load_config
@@ -11,6 +12,8 @@ from courseware.extensions import csrf, db, limiter, login_manager, mail, migrat
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

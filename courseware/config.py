@@ -27,6 +27,9 @@ class Defaults:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_SIGNUP = "5 per minute;30 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
+    RATELIMIT_VERIFY_RESEND = "3 per 10 minutes;10 per day"
+    # Behind a TLS-terminating proxy, trust one hop of X-Forwarded-* so links in emails are https.
+    PROXY_FIX = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

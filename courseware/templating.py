@@ -9,6 +9,7 @@ from courseware.content import ce
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(hours, "hours")
+    app.add_template_filter(hours_number, "hours_number")
     app.add_template_filter(price, "price")
     app.add_template_filter(clock, "clock")
     app.add_template_filter(percent, "percent")
@@ -22,6 +23,11 @@ def hours(value: Decimal | float | int | None) -> str:
     amount = Decimal(str(value or 0))
     text = ce.format_hours(amount)
     return f"{text} hour" if amount == 1 else f"{text} hours"
+
+
+def hours_number(value: Decimal | float | int | None) -> str:
+    """Contact hours without the unit, for "2.5 of 6.75 hours"."""
+    return ce.format_hours(Decimal(str(value or 0)))
 
 
 def price(course) -> str:

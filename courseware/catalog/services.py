@@ -14,7 +14,10 @@ def live_courses(now: datetime) -> list[Course]:
     return list(
         db.session.scalars(
             sa.select(Course)
-            .options(defer(Course.description_html), defer(Course.post_test), defer(Course.evaluation))
+            .options(
+                defer(Course.description_md), defer(Course.description_html),
+                defer(Course.post_test), defer(Course.evaluation),
+            )
             .where(Course.status == Status.PUBLISHED)
             .where(sa.or_(Course.publish_at.is_(None), Course.publish_at <= now))
             .order_by(Course.price_cents.desc(), Course.title)

@@ -39,6 +39,9 @@ class Course(db.Model):
     sequential: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT)
     publish_at: Mapped[datetime | None]
+    # The markdown as written is kept beside its HTML so the studio can edit it and
+    # `flask courses export` can write the files back.
+    description_md: Mapped[str] = mapped_column(sa.Text, default="")
     description_html: Mapped[str] = mapped_column(sa.Text, default="")
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     revision: Mapped[int] = mapped_column(default=1)
@@ -78,6 +81,7 @@ class Module(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(80))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
+    intro_md: Mapped[str] = mapped_column(sa.Text, default="")
     intro_html: Mapped[str] = mapped_column(sa.Text, default="")
     retired_at: Mapped[datetime | None]
 
@@ -99,10 +103,13 @@ class Lesson(db.Model):
     captions_path: Mapped[str | None] = mapped_column(sa.String(255))
     duration_seconds: Mapped[int | None]
     credit_minutes: Mapped[int] = mapped_column(default=0)
+    # As written in the front matter; None = this lesson shares the course's remaining minutes.
+    credit_minutes_declared: Mapped[int | None]
     downloads: Mapped[list] = mapped_column(sa.JSON, default=list)
     preview: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.PUBLISHED)
     publish_at: Mapped[datetime | None]
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     # Caption cues [[start_s, end_s, text], ...], read once at sync for the interactive transcript.
     transcript: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -85,7 +85,7 @@ def load_outline(course: Course, enrolment: Enrolment | None, now: datetime) -> 
     rows = db.session.execute(
         sa.select(Lesson, Module)
         .join(Module, Lesson.module_id == Module.id)
-        .options(defer(Lesson.body_html), defer(Lesson.transcript))
+        .options(defer(Lesson.body_md), defer(Lesson.body_html), defer(Lesson.transcript))
         .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
         .where(Lesson.status == Status.PUBLISHED)
         .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
@@ -204,7 +204,7 @@ def dashboard_enrolments(user_id: int) -> list[Enrolment]:
             .join(Enrolment.course)
             .outerjoin(Enrolment.last_lesson)
             .options(
-                sa.orm.contains_eager(Enrolment.course).defer(Course.description_html),
+                sa.orm.contains_eager(Enrolment.course).defer(Course.description_md).defer(Course.description_html),
                 sa.orm.contains_eager(Enrolment.last_lesson).load_only(Lesson.slug, Lesson.title),
             )
             .where(Enrolment.user_id == user_id)

@@ -11,13 +11,26 @@ from courseware.db import utcnow
 
 @pytest.fixture
 def catalogue(make):
-    free = make.course(slug="tips", title="Tips for Successful Collaboration with Teachers",
-                       contact_hours=Decimal("0.50"), summary="Free mini-course.")
-    paid = make.course(slug="own-your-role", title="Own Your Role", price_cents=2000,
-                       contact_hours=Decimal("1.00"), summary="Advocate for your role.")
+    free = make.course(
+        slug="tips",
+        title="Tips for Successful Collaboration with Teachers",
+        contact_hours=Decimal("0.50"),
+        summary="Free mini-course.",
+    )
+    paid = make.course(
+        slug="own-your-role",
+        title="Own Your Role",
+        price_cents=2000,
+        contact_hours=Decimal("1.00"),
+        summary="Advocate for your role.",
+    )
     approved = make.course(
-        slug="integration", title="From Isolation to Integration", price_cents=17900,
-        contact_hours=Decimal("6.75"), level="Intermediate", category="Occupational Therapy Process",
+        slug="integration",
+        title="From Isolation to Integration",
+        price_cents=17900,
+        contact_hours=Decimal("6.75"),
+        level="Intermediate",
+        category="Occupational Therapy Process",
         approval={"aota": {"provider": "Jennifer Huff, LLC", "number": "0000"}},
     )
     make.course(slug="draft", title="Unfinished draft", status=Status.DRAFT)
@@ -28,7 +41,11 @@ def catalogue(make):
 def test_catalogue_lists_live_courses_with_hours_level_price_and_instructor(client, catalogue):
     page = client.get("/courses/").get_data(as_text=True)
 
-    for title in ("Tips for Successful Collaboration with Teachers", "Own Your Role", "From Isolation to Integration"):
+    for title in (
+        "Tips for Successful Collaboration with Teachers",
+        "Own Your Role",
+        "From Isolation to Integration",
+    ):
         assert title in page
     assert "6.75 hours" in page and "0.5 hours" in page and "1 hour<" in page
     assert "Free" in page and "$20" in page and "$179" in page

@@ -104,9 +104,9 @@ def test_sequential_course_locks_a_lesson_until_the_one_before_is_complete(app, 
 
     client.get("/learn/integration/lesson-1")
     wind_back_clock(app, user, first, 60)
-    assert client.post("/learn/integration/lesson-1/progress", json={"intervals": [[0, 60]], "position": 60}).json[
-        "complete"
-    ]
+    assert client.post(
+        "/learn/integration/lesson-1/progress", json={"intervals": [[0, 60]], "position": 60}
+    ).json["complete"]
     unlocked = client.get("/learn/integration/lesson-2").get_data(as_text=True)
     assert "This lesson is locked" not in unlocked and "<video" in unlocked
 
@@ -160,8 +160,9 @@ def test_preview_lessons_are_open_to_visitors_without_tracking(app, make, client
 
 def test_dashboard_lists_courses_with_progress_and_next_step(app, make, login):
     user = make.user()
-    started = make.course(slug="integration", title="From Isolation to Integration", lessons=2,
-                          contact_hours=Decimal("6.75"))
+    started = make.course(
+        slug="integration", title="From Isolation to Integration", lessons=2, contact_hours=Decimal("6.75")
+    )
     fresh = make.course(slug="tips", title="Tips for Collaboration", lessons=2)
     make.enrolment(user, started)
     make.enrolment(user, fresh)
@@ -174,7 +175,7 @@ def test_dashboard_lists_courses_with_progress_and_next_step(app, make, login):
     page = client.get("/me/").get_data(as_text=True)
 
     assert "From Isolation to Integration" in page and "Tips for Collaboration" in page
-    assert "1 of 2 lessons" in page and "3.38 hours of 6.75 hours" in page
+    assert "1 of 2 lessons" in page and "3.38 of 6.75 hours completed" in page
     assert "Last opened: Lesson 1" in page and "Start the course" in page
     assert page.index("From Isolation to Integration") < page.index("Tips for Collaboration")
 

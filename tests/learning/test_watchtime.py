@@ -91,7 +91,10 @@ def test_merge_is_sorted_disjoint_and_covers_the_same_seconds(raw):
 def test_union_never_exceeds_the_duration_or_the_sum_of_its_parts(a, b):
     union = watchtime.apply_heartbeat(watchtime.merge(a), b, DURATION)
     assert union.watched_seconds <= DURATION + 1e-9
-    assert union.watched_seconds <= watchtime.total(watchtime.merge(a)) + watchtime.total(watchtime.merge(b)) + 1e-6
+    assert (
+        union.watched_seconds
+        <= watchtime.total(watchtime.merge(a)) + watchtime.total(watchtime.merge(b)) + 1e-6
+    )
     assert union.watched_seconds >= watchtime.total(watchtime.merge(a)) - 1e-6
     assert 0 <= union.percent <= 100
 
@@ -117,8 +120,16 @@ def test_no_sequence_of_heartbeats_gains_more_than_wall_clock_time_allows(heartb
     assert previous <= min(DURATION, allowed) + 1e-6
 
 
-@given(st.one_of(st.none(), st.booleans(), st.text(), st.integers(), st.lists(st.integers()),
-                 st.dictionaries(st.text(), st.one_of(st.none(), st.floats(), st.text(), st.lists(st.floats())))))
+@given(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.text(),
+        st.integers(),
+        st.lists(st.integers()),
+        st.dictionaries(st.text(), st.one_of(st.none(), st.floats(), st.text(), st.lists(st.floats()))),
+    )
+)
 def test_any_json_value_is_either_parsed_or_refused_never_crashes(payload):
     try:
         heartbeat = watchtime.parse_heartbeat(payload, DURATION, 200)

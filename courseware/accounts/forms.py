@@ -1,0 +1,159 @@
+"""The accounts forms. Messages say what to do, in plain words, beside the field."""
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
+
+from courseware.accounts.models import Profession, User
+from courseware.accounts.passwords import password_problem
+from courseware.accounts.states import US_STATES
+
+CREDENTIALS = ["OTR/L", "OTR", "COTA/L", "COTA", "OT Student", "OTA Student"]
+OTHER = "Other"
+LEGAL_NAME_HINT = "This prints on your certificates exactly as you write it here."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_field(label: str = "Email") -> EmailField:
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter an email address like name@example.com."),
+            Length(max=254, message="That email address is too long."),
+        ],
+    )
+
+
+class NewPassword:
+    """Config's minimum length, not the email's local part, not a very common password."""
+
+    def __call__(self, form, field) -> None:
+        email = form.email.data if "email" in form else form.account_email
+        problem = password_problem(field.data or "", email or "", current_app.config["PASSWORD_MIN_LENGTH"])
+        if problem:
+            raise ValidationError(problem)
+
+
+def _new_password_fields(label: str = "New password") -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(label, validators=[DataRequired("Choose a password."), NewPassword()])
+    confirm = PasswordField(
+        f"Type the {label.lower()} again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The passwords do not match."),
+        ],
+    )
+    return password, confirm
+
+
+class SignupForm(FlaskForm):
+    email = _email_field()
+    display_name = StringField(
+        "Display name",
+        filters=[_strip],
+        validators=[DataRequired("Enter the name others will see."), Length(max=80)],
+    )
+    password, confirm = _new_password_fields("Password")
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class _AccountPasswordForm(FlaskForm):
+    """A form for a known account: the password rules need that account's email."""
+
+    def __init__(self, *args, account_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email
+
+
+class ResetPasswordForm(_AccountPasswordForm):
+    password, confirm = _new_password_fields()
+
+
+class ChangePasswordForm(_AccountPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    password, confirm = _new_password_fields()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        "Display name",
+        filters=[_strip],
+        validators=[DataRequired("Enter the name others will see."), Length(max=80)],
+    )
+    legal_name = StringField(
+        "Legal name for certificates",
+        filters=[_strip],
+        validators=[Optional(), Length(max=160, message="Use at most 160 characters.")],
+    )
+    credential = SelectField(
+        "Credential",
+        choices=[SelectChoice("", "Choose your credential"), *map(SelectChoice, [*CREDENTIALS, OTHER])],
+        validate_choice=True,
+    )
+    credential_other = StringField(
+        "Your credential, if other",
+        filters=[_strip],
+        validators=[Length(max=40, message="Use at most 40 characters.")],
+    )
+
+    @classmethod
+    def for_user(cls, user: User, **kwargs) -> "ProfileForm":
+        known = user.credential in CREDENTIALS or not user.credential
+        data = {
+            "display_name": user.display_name,
+            "legal_name": user.legal_name or "",
+            "credential": (user.credential or "") if known else OTHER,
+            "credential_other": "" if known else user.credential,
+        }
+        return cls(data=data, **kwargs)
+
+    def validate_credential_other(self, field) -> None:
+        if self.credential.data == OTHER and not field.data:
+            raise ValidationError("Type your credential, for example OTR, MOT.")
+
+    def credential_value(self) -> str | None:
+        return self.credential_other.data if self.credential.data == OTHER else (self.credential.data or None)
+
+
+class LicenceForm(FlaskForm):
+    state = SelectField(
+        "State",
+        choices=[SelectChoice("", "Choose a state"), *(SelectChoice(*item) for item in US_STATES.items())],
+        validators=[DataRequired("Choose the state that issued the licence.")],
+    )
+    profession = SelectField(
+        "Profession",
+        choices=[
+            SelectChoice("", "Choose OT or OTA"),
+            SelectChoice(Profession.OT.value, "OT (occupational therapist)"),
+            SelectChoice(Profession.OTA.value, "OTA (occupational therapy assistant)"),
+        ],
+        validators=[DataRequired("Choose OT or OTA.")],
+    )
+    number = StringField(
+        "Licence number",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the licence number."),
+            Length(max=40, message="Use at most 40 characters."),
+            Regexp(r"^[A-Za-z0-9 .\-/#]+$", message="Use letters, numbers, spaces and - . / # only."),
+        ],
+    )
+    renewal_date = DateField("Renewal date", validators=[Optional()])

@@ -1,0 +1,155 @@
+"""Write one parsed course into the database: versions, retirements, kept counts. Only flushes.
+
+Called by services.sync_courses for a course whose content hash differs from the stored one; an
+unchanged course never reaches this module, so an idle sync issues no INSERT or UPDATE.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from courseware.content.models import Course, CourseRevision, Lesson, Module
+from courseware.content.tree import CourseFile, LessonFile
+from courseware.extensions import db
+from courseware.markdown import render
+
+
+@dataclass
+class CourseChanges:
+    """What one sync did to one course, by slug."""
+
+    slug: str
+    state: str  # created | updated | unchanged | missing (folder removed; the row is left alone)
+    revision: int = 0
+    modules: dict[str, list[str]] = field(default_factory=dict)  # added / changed / retired / restored
+    lessons: dict[str, list[str]] = field(default_factory=dict)
+
+    def note(self, kind: str, what: str, slug: str) -> None:
+        getattr(self, kind).setdefault(what, []).append(slug)
+
+
+def write_course(parsed: CourseFile, course: Course | None, lesson_hashes: dict[str, str], digest: str,
+                 now: datetime) -> CourseChanges:
+    changes = CourseChanges(parsed.slug, "created" if course is None else "updated")
+    if course is None:
+        course = Course(slug=parsed.slug, revision=0, created_at=now)
+        _apply_course(parsed, course, digest, now)
+        db.session.add(course)
+        db.session.flush()  # modules and lessons need the course id
+    else:
+        _apply_course(parsed, course, digest, now)
+    course.revision += 1
+    modules = _write_modules(parsed, course, now, changes)
+    _write_lessons(parsed, course, modules, lesson_hashes, now, changes)
+    db.session.add(CourseRevision(course_id=course.id, number=course.revision, content_hash=digest,
+                                  lesson_hashes=lesson_hashes, created_at=now))
+    changes.revision = course.revision
+    return changes
+
+
+def _apply_course(parsed: CourseFile, course: Course, digest: str, now: datetime) -> None:
+    for name in (
+        "title", "summary", "instructor", "price_cents", "currency", "contact_hours", "level", "category",
+        "objectives", "approval", "watch_percent", "completion", "community", "sequential", "status",
+        "publish_at",
+    ):
+        setattr(course, name, getattr(parsed, name))
+    course.post_test = _with_html(parsed.post_test)
+    course.evaluation = _with_html(parsed.evaluation)
+    course.description_md = parsed.description
+    course.description_html = render(parsed.description, trusted=True)
+    course.content_hash = digest
+    course.updated_at = now
+    # Every lesson that is not retired is in the files, so the kept counts come from them.
+    published = [lesson for lesson in parsed.lessons if lesson.is_published]
+    course.lesson_count = len(published)
+    course.video_seconds = sum(lesson.duration_seconds or 0 for lesson in published)
+
+
+def _with_html(questions: dict | None) -> dict | None:
+    """Prompts and explanations are markdown; their HTML is stored so no page renders markdown."""
+    if questions is None:
+        return None
+    rendered = []
+    for question in questions["questions"]:
+        html = {f"{key}_html": render(question[key] or "", trusted=True)
+                for key in ("prompt", "explanation") if key in question}
+        rendered.append({**question, **html})
+    return {"questions": rendered}
+
+
+def _write_modules(parsed: CourseFile, course: Course, now: datetime,
+                   changes: CourseChanges) -> dict[str, Module]:
+    rows = {row.slug: row for row in db.session.scalars(db.select(Module).filter_by(course_id=course.id))}
+    for position, module in enumerate(parsed.modules, 1):
+        values = {
+            "position": position, "title": module.title, "intro_md": module.intro,
+            "intro_html": render(module.intro, trusted=True),
+        }
+        row = rows.get(module.slug)
+        if row is None:
+            row = rows[module.slug] = Module(course_id=course.id, slug=module.slug, **values)
+            db.session.add(row)
+            changes.note("modules", "added", module.slug)
+            continue
+        if row.retired_at is not None:
+            changes.note("modules", "restored", module.slug)
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            changes.note("modules", "changed", module.slug)
+        _assign(row, retired_at=None, **values)
+    in_files = {module.slug for module in parsed.modules}
+    for slug, row in rows.items():
+        if slug not in in_files and row.retired_at is None:
+            row.retired_at = now
+            changes.note("modules", "retired", slug)
+    db.session.flush()  # new modules need ids for their lessons
+    return rows
+
+
+def _write_lessons(parsed: CourseFile, course: Course, modules: dict[str, Module], hashes: dict[str, str],
+                   now: datetime, changes: CourseChanges) -> None:
+    rows = {row.slug: row for row in db.session.scalars(db.select(Lesson).filter_by(course_id=course.id))}
+    position = 0
+    for module in parsed.modules:
+        for lesson in module.lessons:
+            position += 1
+            row = rows.get(lesson.slug) or _new_lesson(course, lesson, changes)
+            _write_lesson(row, lesson, hashes[lesson.slug], changes)
+            _assign(row, position=position, module_id=modules[module.slug].id)
+    in_files = {lesson.slug for lesson in parsed.lessons}
+    for slug, row in rows.items():
+        # Retired, never deleted: progress, certificates and audit records point at the row.
+        if slug not in in_files and row.retired_at is None:
+            row.retired_at = now
+            changes.note("lessons", "retired", slug)
+
+
+def _new_lesson(course: Course, lesson: LessonFile, changes: CourseChanges) -> Lesson:
+    row = Lesson(course_id=course.id, slug=lesson.slug, revision=0)
+    db.session.add(row)
+    changes.note("lessons", "added", lesson.slug)
+    return row
+
+
+def _write_lesson(row: Lesson, lesson: LessonFile, digest: str, changes: CourseChanges) -> None:
+    """A new content hash, or a return from retirement, is a new revision of the lesson."""
+    if row.revision and row.retired_at is not None:
+        changes.note("lessons", "restored", lesson.slug)
+    elif row.revision and row.content_hash != digest:
+        changes.note("lessons", "changed", lesson.slug)
+    elif row.revision:
+        return
+    row.revision += 1
+    _assign(
+        row, retired_at=None, title=lesson.title, video_path=lesson.video, captions_path=lesson.captions,
+        duration_seconds=lesson.duration_seconds, credit_minutes=lesson.credit,
+        credit_minutes_declared=lesson.credit_minutes, downloads=lesson.downloads, preview=lesson.preview,
+        status=lesson.status, publish_at=lesson.publish_at, body_md=lesson.body,
+        body_html=render(lesson.body, trusted=True), transcript=lesson.transcript, content_hash=digest,
+    )
+
+
+def _assign(row: Module | Lesson, **values: object) -> None:
+    """Set only what differs, so an unchanged row stays out of the UPDATE statements."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
