@@ -14,20 +14,17 @@ def _user_id() -> int | None:
 
 @bp.get("/")
 def home():
-    return render_template(
-        "catalog/home.html",
-        courses=services.live_courses(utcnow()),
-        enrolled=services.enrolled_course_ids(_user_id()),
-    )
+    return _course_list("catalog/home.html")
 
 
 @bp.get("/courses/")
 def catalogue():
-    return render_template(
-        "catalog/catalogue.html",
-        courses=services.live_courses(utcnow()),
-        enrolled=services.enrolled_course_ids(_user_id()),
-    )
+    return _course_list("catalog/catalogue.html")
+
+
+def _course_list(template: str):
+    courses = services.live_courses(utcnow())
+    return render_template(template, courses=courses, enrolled=services.enrolled_course_ids(_user_id()))
 
 
 @bp.get("/courses/<slug>")
