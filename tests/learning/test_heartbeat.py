@@ -2,6 +2,8 @@
 
 import pytest
 
+from courseware.accounts.models import User
+from courseware.extensions import db
 from tests.learning.helpers import enrolment_row, progress_row, wind_back_clock
 
 
@@ -173,6 +175,18 @@ def test_heartbeat_needs_the_csrf_header_and_a_session(client, learner):
     assert anonymous.status_code == 401 and "Log in" in anonymous.json["message"]
 
 
+def test_a_session_ended_elsewhere_gets_401(app, learner):
+    client, user, _course, lessons = learner
+    client.get(f"/learn/integration/{lessons[0].slug}")
+    with app.app_context():
+        db.session.get(User, user.id).session_token = "rotated-by-sign-out-everywhere"
+        db.session.commit()
+
+    response = beat(client, lessons[0], [])
+
+    assert response.status_code == 401 and "Log in again" in response.json["message"]
+
+
 @pytest.mark.parametrize("lesson_count", [3, 300])
 def test_a_heartbeat_runs_at_most_three_statements(app, make, login, queries, lesson_count):
     user = make.user()
@@ -185,8 +199,12 @@ def test_a_heartbeat_runs_at_most_three_statements(app, make, login, queries, le
     client.get(f"/learn/integration/{lesson.slug}")
     wind_back_clock(app, user, lesson, 30)
 
-    with queries() as statements:
+    with queries() as ordinary:
         response = beat(client, lesson, [[0, 20]])
+    wind_back_clock(app, user, lesson, 30)
+    with queries() as completing:
+        completed = beat(client, lesson, [[20, 60]])
 
-    assert response.status_code == 200
-    assert len(statements) <= 3, "\n".join(s[-150:] for s in statements)
+    assert response.status_code == 200 and completed.json["complete"] is True
+    assert len(ordinary) <= 3, "\n".join(s[-150:] for s in ordinary)
+    assert len(completing) <= 3, "\n".join(s[-150:] for s in completing)
