@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,6 +53,15 @@ class Base(DeclarativeBase):
     )
 
 
+def insert_ignoring_duplicates(session: Session, model: type, values: dict) -> None:
+    """INSERT a row unless it would break a unique constraint (a concurrent request made it first).
+
+    One statement on both databases we run on, with no savepoint: ON CONFLICT DO NOTHING.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
 def install_sqlite_pragmas(engine: Engine) -> None:
     """WAL for concurrent readers, enforced foreign keys and a busy timeout for writers."""
     if engine.dialect.name != "sqlite":
@@ -64,6 +74,8 @@ def install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL cannot corrupt the database and skips an fsync on every commit.
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, load_only
 
 from courseware.content.models import Course, Lesson, Module, Status
+from courseware.db import insert_ignoring_duplicates
 from courseware.extensions import db
 from courseware.learning.models import Enrolment, EnrolmentSource, LessonProgress
 
@@ -143,19 +144,27 @@ def _enrolment(user_id: int, course_id: int) -> Enrolment | None:
 def open_lesson(
     enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, now: datetime
 ) -> LessonProgress:
-    """The learner opened a lesson page: start its watch-time clock and remember where they are."""
+    """The learner opened a lesson page: start its watch-time clock and remember where they are.
+
+    Two tabs or a double reload may open the same lesson at once. Restarting the clock is a plain
+    UPDATE outside the heartbeat's version check, and a first opening that loses the race to create
+    the row keeps the row the other request made.
+    """
     if progress is None:
-        progress = LessonProgress(
-            enrolment_id=enrolment.id,
-            lesson_id=lesson.id,
-            lesson_revision=lesson.revision,
-            opened_at=now,
-            clock_at=now,
-            watched_intervals=[],
+        values = dict(
+            enrolment_id=enrolment.id, lesson_id=lesson.id, lesson_revision=lesson.revision,
+            opened_at=now, clock_at=now, watched_intervals=[], watched_seconds=0.0,
+            position_seconds=0.0, heartbeats=0, version=1,
         )
-        db.session.add(progress)
+        insert_ignoring_duplicates(db.session, LessonProgress, values)
+        progress = LessonProgress(**values)  # what the page shows; the row is in the database
     else:
-        progress.clock_at = now
+        db.session.execute(
+            sa.update(LessonProgress)
+            .where(LessonProgress.id == progress.id)
+            .values(clock_at=now)
+            .execution_options(synchronize_session=False)
+        )
     enrolment.last_lesson_id = lesson.id
     enrolment.last_activity_at = now
     return progress
@@ -204,7 +213,9 @@ def dashboard_enrolments(user_id: int) -> list[Enrolment]:
             .join(Enrolment.course)
             .outerjoin(Enrolment.last_lesson)
             .options(
-                sa.orm.contains_eager(Enrolment.course).defer(Course.description_md).defer(Course.description_html),
+                sa.orm.contains_eager(Enrolment.course)
+                .defer(Course.description_md)
+                .defer(Course.description_html),
                 sa.orm.contains_eager(Enrolment.last_lesson).load_only(Lesson.slug, Lesson.title),
             )
             .where(Enrolment.user_id == user_id)

@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from courseware.db import utcnow
 from courseware.extensions import db
-from courseware.learning.models import Enrolment
+from courseware.learning import services
+from courseware.learning.models import Enrolment, LessonProgress
 from tests.learning.helpers import enrolment_row, progress_row, wind_back_clock
 
 
@@ -216,3 +218,17 @@ def test_learning_pages_run_a_constant_number_of_statements(app, make, login, qu
         with queries() as statements:
             assert client.get(url).status_code == 200
         assert len(statements) <= 8, (url, "\n".join(s[:60] + " .. " + s[-100:] for s in statements))
+
+
+def test_opening_a_lesson_twice_at_once_keeps_one_progress_row(app, make):
+    """Two tabs racing to open a lesson: the loser's INSERT is ignored, not a 500."""
+    user = make.user()
+    course = make.course(slug="integration", lessons=1)
+    make.enrolment(user, course)
+    lesson = make.lessons(course)[0]
+    with app.app_context():
+        enrolment = db.session.scalar(sa.select(Enrolment))
+        services.open_lesson(enrolment, lesson, None, utcnow())
+        services.open_lesson(enrolment, lesson, None, utcnow())  # saw no row when it loaded the page
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonProgress)) == 1
