@@ -20,6 +20,7 @@ from courseware.accounts.models import User
 from courseware.content.models import Course, Lesson, Module, Status
 from courseware.db import utcnow
 from courseware.extensions import db
+from courseware.formatting import transcript_html
 from courseware.learning.models import Enrolment, EnrolmentSource, LessonProgress
 
 COURSE_SLUG = "bench-integrated-services"
@@ -150,6 +151,7 @@ def _lesson(course: Course, module: Module, position: int, credit_minutes: int) 
         credit_minutes=credit_minutes,
         body_html=_BODY_HTML,
         transcript=transcript,
+        transcript_html=transcript_html(transcript),
     )
 
 

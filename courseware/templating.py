@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask import Flask
 
 from courseware.content import ce
+from courseware.formatting import clock
 
 
 def init_app(app: Flask) -> None:
@@ -36,14 +37,6 @@ def price(course) -> str:
     symbol = "$" if course.currency == "USD" else ""
     amount = f"{course.price_cents / 100:,.2f}".removesuffix(".00")
     return f"{symbol}{amount}" if symbol else f"{amount} {course.currency}"
-
-
-def clock(seconds: float | int | None) -> str:
-    """62 -> '1:02', 3725 -> '1:02:05'."""
-    total = int(seconds or 0)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def percent(part: float | int, whole: float | int) -> int:

@@ -20,6 +20,7 @@ from courseware.accounts.models import Role, User
 from courseware.content.models import Course, Lesson, Module, Status
 from courseware.db import count_queries, utcnow
 from courseware.extensions import db, limiter
+from courseware.formatting import transcript_html
 from courseware.learning.models import Enrolment, EnrolmentSource
 
 PASSWORD = "correct horse battery"
@@ -194,6 +195,7 @@ class Factory:
             duration_seconds=60 if video else None,
             body_html=f"<p>Lesson {position} text.</p>",
             transcript=[[0.0, 4.0, f"Welcome to lesson {position}."]] if video else [],
+            transcript_html=transcript_html([[0.0, 4.0, f"Welcome to lesson {position}."]]) if video else "",
         )
 
     def enrolment(self, user: User, course: Course, source: str = EnrolmentSource.FREE) -> Enrolment:

@@ -113,6 +113,7 @@ class Lesson(db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     # Caption cues [[start_s, end_s, text], ...], read once at sync for the interactive transcript.
     transcript: Mapped[list] = mapped_column(sa.JSON, default=list)
+    transcript_html: Mapped[str] = mapped_column(sa.Text, default="")
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     revision: Mapped[int] = mapped_column(default=1)
     retired_at: Mapped[datetime | None]

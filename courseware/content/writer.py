@@ -10,6 +10,7 @@ from datetime import datetime
 from courseware.content.models import Course, CourseRevision, Lesson, Module
 from courseware.content.tree import CourseFile, LessonFile
 from courseware.extensions import db
+from courseware.formatting import transcript_html
 from courseware.markdown import render
 
 
@@ -144,7 +145,8 @@ def _write_lesson(row: Lesson, lesson: LessonFile, digest: str, changes: CourseC
         duration_seconds=lesson.duration_seconds, credit_minutes=lesson.credit,
         credit_minutes_declared=lesson.credit_minutes, downloads=lesson.downloads, preview=lesson.preview,
         status=lesson.status, publish_at=lesson.publish_at, body_md=lesson.body,
-        body_html=render(lesson.body, trusted=True), transcript=lesson.transcript, content_hash=digest,
+        body_html=render(lesson.body, trusted=True), transcript=lesson.transcript,
+        transcript_html=transcript_html(lesson.transcript), content_hash=digest,
     )
 
 

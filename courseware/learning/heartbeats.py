@@ -1,7 +1,14 @@
-"""Recording a heartbeat from the player: one read and one write (DESIGN §5, §7)."""
+"""Recording a heartbeat from the player: one read and one write (DESIGN §5, §7).
+
+The heartbeat is the busiest request there is (every learner, every ten seconds), so it works in
+SQLAlchemy Core with statements built once: one SELECT that also authenticates the session's user
+token, one UPDATE guarded by the row's version, and a second UPDATE only on the heartbeat that
+completes the lesson.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -11,7 +18,7 @@ from courseware.content.models import Course, Lesson, Status
 from courseware.extensions import db
 from courseware.learning import watchtime
 from courseware.learning.models import Enrolment, LessonProgress
-from courseware.learning.services import complete_lesson
+from courseware.learning.services import count_completion
 from courseware.learning.watchtime import HeartbeatError
 
 
@@ -21,6 +28,10 @@ class ProgressNotFound(LookupError):
 
 class SessionEnded(LookupError):
     """The session's user token no longer belongs to anyone (logged out everywhere): a 401."""
+
+
+class ConcurrentUpdate(RuntimeError):
+    """Another heartbeat changed the row between our read and our write: the client sends again."""
 
 
 @dataclass(frozen=True)
@@ -49,40 +60,86 @@ class HeartbeatResult:
 def record_heartbeat(
     session_token: str, course_slug: str, lesson_slug: str, payload: object, now: datetime, rules: WatchRules
 ) -> HeartbeatResult:
-    """Check and record one heartbeat of the learner whose session carries `session_token`.
-
-    The heartbeat is the busiest request there is, so it authenticates inside its single read (the
-    user's session token joined to the progress row) instead of loading the user first: one read,
-    one write, and a second write on the heartbeat that completes the lesson.
-    """
+    """Check one heartbeat of the learner whose session carries `session_token`, and record it."""
     row = _load(session_token, course_slug, lesson_slug, now)
-    progress: LessonProgress = row.LessonProgress
     duration = float(row.duration_seconds)
     heartbeat = watchtime.parse_heartbeat(payload, duration, rules.max_intervals)
-    elapsed = (now - progress.clock_at).total_seconds()
-    watchtime.check_budget(
-        heartbeat.intervals, watchtime.budget_seconds(elapsed, rules.top_rate, rules.allowance_seconds)
-    )
-    state = watchtime.apply_heartbeat(progress.watched_intervals, heartbeat.intervals, duration)
-    progress.clock_at = now
-    if heartbeat.intervals:
-        progress.watched_intervals = [list(interval) for interval in state.intervals]
-        progress.watched_seconds = state.watched_seconds
-    progress.position_seconds = heartbeat.position
-    progress.heartbeats += 1
-    progress.last_heartbeat_at = now
-    complete = progress.completed_at is not None
-    if not complete and state.percent >= row.watch_percent:
-        complete_lesson(row.enrolment_id, row.credit_minutes, progress, now)
-        complete = True
+    elapsed = (now - row.clock_at).total_seconds()
+    budget = watchtime.budget_seconds(elapsed, rules.top_rate, rules.allowance_seconds)
+    watchtime.check_budget(heartbeat.intervals, budget)
+    state = watchtime.apply_heartbeat(row.watched_intervals, heartbeat.intervals, duration)
+    completes_now = row.completed_at is None and state.percent >= row.watch_percent
+    _write(row, state, heartbeat.position, now)
+    if completes_now:
+        count_completion(row.enrolment_id, row.credit_minutes, now)
+    complete = row.completed_at is not None or completes_now
     return HeartbeatResult(state.watched_seconds, duration, state.percent, complete)
 
 
-def _load(session_token: str, course_slug: str, lesson_slug: str, now: datetime):
-    """The learner's progress row for a live video lesson with the few lesson facts needed."""
-    row = db.session.execute(
+def _load(session_token: str, course_slug: str, lesson_slug: str, now: datetime) -> sa.Row:
+    params = {"token": session_token, "course": course_slug, "lesson": lesson_slug, "now": now}
+    row = _connection().execute(_load_statement(), params).one_or_none()
+    if row is None:
+        if load_user_by_session_token(session_token) is None:
+            raise SessionEnded("Your session has ended. Log in again to keep recording your progress.")
+        raise ProgressNotFound("No lesson of yours matches. Open the lesson page first.")
+    if row.duration_seconds is None:
+        raise HeartbeatError("This lesson has no video; mark it as done instead.")
+    return row
+
+
+def _write(row: sa.Row, state: watchtime.WatchState, position: float, now: datetime) -> None:
+    params = {
+        "progress_id": row.id,
+        "version": row.version,
+        "now": now,
+        "position": position,
+        "intervals": [list(interval) for interval in state.intervals],
+        "watched": state.watched_seconds,
+        "completed": now if state.percent >= row.watch_percent else None,
+    }
+    if _connection().execute(_write_statement(), params).rowcount != 1:
+        raise ConcurrentUpdate("Another update to this lesson arrived at the same moment. Send it again.")
+
+
+def _connection() -> sa.Connection:
+    """The session's connection, in its transaction, without the ORM's per-statement layer."""
+    return db.session.connection()
+
+
+@cache
+def _write_statement() -> sa.Update:
+    """Record the heartbeat unless another one changed the row since we read it (its version)."""
+    return (
+        sa.update(LessonProgress)
+        .where(LessonProgress.id == sa.bindparam("progress_id"))
+        .where(LessonProgress.version == sa.bindparam("version"))
+        .values(
+            clock_at=sa.bindparam("now"),
+            last_heartbeat_at=sa.bindparam("now"),
+            position_seconds=sa.bindparam("position"),
+            watched_intervals=sa.bindparam("intervals"),
+            watched_seconds=sa.bindparam("watched"),
+            # The first completion stands: a later heartbeat never moves the date.
+            completed_at=sa.func.coalesce(LessonProgress.completed_at, sa.bindparam("completed")),
+            heartbeats=LessonProgress.heartbeats + 1,
+            version=LessonProgress.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+@cache
+def _load_statement() -> sa.Select:
+    """The learner's progress row in a live video lesson, with the few lesson facts needed."""
+    now = sa.bindparam("now", type_=LessonProgress.clock_at.type)
+    return (
         sa.select(
-            LessonProgress,
+            LessonProgress.id,
+            LessonProgress.version,
+            LessonProgress.clock_at,
+            LessonProgress.completed_at,
+            LessonProgress.watched_intervals,
             Lesson.duration_seconds,
             Lesson.credit_minutes,
             Course.watch_percent,
@@ -92,16 +149,10 @@ def _load(session_token: str, course_slug: str, lesson_slug: str, now: datetime)
         .join(User, Enrolment.user_id == User.id)
         .join(Lesson, LessonProgress.lesson_id == Lesson.id)
         .join(Course, Lesson.course_id == Course.id)
-        .where(User.session_token == session_token, Course.slug == course_slug, Lesson.slug == lesson_slug)
+        .where(User.session_token == sa.bindparam("token"))
+        .where(Course.slug == sa.bindparam("course"), Lesson.slug == sa.bindparam("lesson"))
         .where(Course.status == Status.PUBLISHED, Lesson.status == Status.PUBLISHED)
         .where(Lesson.retired_at.is_(None))
         .where(sa.or_(Course.publish_at.is_(None), Course.publish_at <= now))
         .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
-    ).one_or_none()
-    if row is None:
-        if load_user_by_session_token(session_token) is None:
-            raise SessionEnded("Your session has ended. Log in again to keep recording your progress.")
-        raise ProgressNotFound("No lesson of yours matches. Open the lesson page first.")
-    if row.duration_seconds is None:
-        raise HeartbeatError("This lesson has no video; mark it as done instead.")
-    return row
+    )

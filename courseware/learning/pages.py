@@ -31,7 +31,7 @@ class PlayerPage:
     progress: LessonProgress | None = None
     blocker: Lesson | None = None
     body_html: str = ""
-    transcript: list | None = None
+    transcript_html: str = ""
 
     @property
     def may_watch(self) -> bool:
@@ -80,5 +80,5 @@ def player(slug: str, lesson_slug: str, user_id: int | None, now: datetime) -> P
         return page
     if page.enrolment is not None:
         page.progress = services.open_lesson(page.enrolment, page.lesson, page.progress, now)
-    page.body_html, page.transcript = services.load_lesson_body(page.lesson)
+    page.body_html, page.transcript_html = services.load_lesson_body(page.lesson)
     return page

@@ -31,6 +31,10 @@ class Outline:
     lessons: list[Lesson]
     progress: dict[int, LessonProgress]
     sequential: bool
+    _positions: dict[int, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._positions = {lesson.id: index for index, lesson in enumerate(self.lessons)}
 
     def is_done(self, lesson: Lesson) -> bool:
         row = self.progress.get(lesson.id)
@@ -40,12 +44,12 @@ class Outline:
         """In a sequential course, the earlier lesson that must be completed first."""
         if not self.sequential or lesson.preview:
             return None
-        index = self.lessons.index(lesson)
+        index = self._positions[lesson.id]
         previous = self.lessons[index - 1] if index > 0 else None
         return previous if previous is not None and not self.is_done(previous) else None
 
     def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-        index = self.lessons.index(lesson)
+        index = self._positions[lesson.id]
         previous = self.lessons[index - 1] if index > 0 else None
         following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
@@ -86,7 +90,12 @@ def load_outline(course: Course, enrolment: Enrolment | None, now: datetime) -> 
     rows = db.session.execute(
         sa.select(Lesson, Module)
         .join(Module, Lesson.module_id == Module.id)
-        .options(defer(Lesson.body_md), defer(Lesson.body_html), defer(Lesson.transcript))
+        .options(
+            defer(Lesson.body_md),
+            defer(Lesson.body_html),
+            defer(Lesson.transcript),
+            defer(Lesson.transcript_html),
+        )
         .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
         .where(Lesson.status == Status.PUBLISHED)
         .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
@@ -152,9 +161,16 @@ def open_lesson(
     """
     if progress is None:
         values = dict(
-            enrolment_id=enrolment.id, lesson_id=lesson.id, lesson_revision=lesson.revision,
-            opened_at=now, clock_at=now, watched_intervals=[], watched_seconds=0.0,
-            position_seconds=0.0, heartbeats=0, version=1,
+            enrolment_id=enrolment.id,
+            lesson_id=lesson.id,
+            lesson_revision=lesson.revision,
+            opened_at=now,
+            clock_at=now,
+            watched_intervals=[],
+            watched_seconds=0.0,
+            position_seconds=0.0,
+            heartbeats=0,
+            version=1,
         )
         insert_ignoring_duplicates(db.session, LessonProgress, values)
         progress = LessonProgress(**values)  # what the page shows; the row is in the database
@@ -170,12 +186,12 @@ def open_lesson(
     return progress
 
 
-def load_lesson_body(lesson: Lesson) -> tuple[str, list]:
+def load_lesson_body(lesson: Lesson) -> tuple[str, str]:
     """The deferred columns the player shows for the current lesson, in one statement."""
     row = db.session.execute(
-        sa.select(Lesson.body_html, Lesson.transcript).where(Lesson.id == lesson.id)
+        sa.select(Lesson.body_html, Lesson.transcript_html).where(Lesson.id == lesson.id)
     ).one()
-    return row.body_html, row.transcript
+    return row.body_html, row.transcript_html
 
 
 def mark_reading_done(
@@ -187,12 +203,12 @@ def mark_reading_done(
     if progress is None:
         raise EnrolmentError("Open the lesson before marking it as done.")
     if progress.completed_at is None:
-        complete_lesson(enrolment.id, lesson.credit_minutes, progress, now)
+        progress.completed_at = now
+        count_completion(enrolment.id, lesson.credit_minutes, now)
 
 
-def complete_lesson(enrolment_id: int, credit_minutes: int, progress: LessonProgress, now: datetime) -> None:
-    """Record completion and keep the enrolment's counters (shown on every progress bar) in step."""
-    progress.completed_at = now
+def count_completion(enrolment_id: int, credit_minutes: int, now: datetime) -> None:
+    """A lesson was completed: keep the enrolment's counters (shown on every progress bar) in step."""
     db.session.execute(
         sa.update(Enrolment)
         .where(Enrolment.id == enrolment_id)

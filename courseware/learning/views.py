@@ -12,10 +12,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from courseware.db import utcnow
-from courseware.extensions import db
+from courseware.extensions import db, limiter
 from courseware.learning import heartbeats, pages, services
 from courseware.learning.models import EnrolmentSource
 from courseware.learning.watchtime import HeartbeatError
@@ -97,6 +96,7 @@ def lesson_done(slug: str, lesson_slug: str):
 
 
 @bp.post("/learn/<slug>/<lesson_slug>/progress")
+@limiter.exempt  # the watch-time budget already bounds what a client can send
 def progress(slug: str, lesson_slug: str):
     # No @login_required: loading the user would cost a statement; the service authenticates the
     # session's user token inside its one read (see heartbeats.record_heartbeat).
@@ -115,7 +115,10 @@ def progress(slug: str, lesson_slug: str):
         return json_error(404, str(error))
     except HeartbeatError as error:
         return json_error(400, error.reason, code=error.code)
-    except (StaleDataError, OperationalError):
+    except heartbeats.ConcurrentUpdate as error:
+        return json_error(409, str(error))
+    except OperationalError:
+        # SQLite refuses a write whose read was overtaken by another writer ("database is locked").
         return json_error(409, "Another update to this lesson arrived at the same moment. Send it again.")
     return jsonify(result.as_json())
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:44:41.117068
+Create Date: 2026-11-23 15:12:00.955267
 
 """
 from alembic import op
@@ -141,6 +141,7 @@ def upgrade():
     sa.Column('body_md', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('transcript', sa.JSON(), nullable=False),
+    sa.Column('transcript_html', sa.Text(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),

@@ -1,0 +1,158 @@
+"""Accessibility in a real browser: axe-core on every main page, the keyboard alone, captions."""
+
+from axe_playwright_python.base import AXE_FILE_PATH
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import focus_is_visible, focused, lesson_slugs
+from tests.browser.pages import FREE_COURSE, MainPage, signed_in_pages, signed_out_pages
+from tests.conftest import PASSWORD
+
+BLOCKING = ("serious", "critical")
+
+# axe is loaded as an init script, which CSP does not apply to, so the pages keep their real CSP.
+_RUN_AXE = """
+async () => {
+  const results = await axe.run(document, { resultTypes: ['violations'] });
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((node) => node.target.join(' ')),
+  }));
+}
+"""
+
+
+def test_signed_out_pages_have_no_serious_accessibility_violations(app, demo_courses, new_context):
+    page = axe_page(new_context)
+    found = {main.name: violations(page, main) for main in signed_out_pages(app)}
+    # A form sent back with its errors, too.
+    page.goto("/auth/signup")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the errors below.")
+    found["signup-with-errors"] = blocking(page)
+    assert_no_violations(found)
+
+
+def test_axe_runs_under_the_pages_csp_and_reports_what_it_finds(app, new_context):
+    """The control: a page broken on purpose is reported, so a clean report means something."""
+    page = axe_page(new_context)
+    page.goto("/auth/login")
+    page.evaluate("() => { document.querySelector('#email').removeAttribute('id'); }")  # unlabels it
+    assert "label" in [found["id"] for found in blocking(page)]
+
+
+def test_signed_in_pages_have_no_serious_accessibility_violations(
+    app, make, learner_with_progress, sign_in, new_context
+):
+    page = axe_page(new_context, sign_in, learner_with_progress)
+    found = {main.name: violations(page, main) for main in signed_in_pages(app)}
+    page.goto("/me/password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the errors below.")
+    found["change-password-with-errors"] = blocking(page)
+    # A new member sees the "verify your email" banner on every page.
+    unverified = axe_page(new_context, sign_in, make.user(verified=False))
+    found["dashboard-unverified"] = violations(unverified, MainPage("dashboard-unverified", "/me/"))
+    assert_no_violations(found)
+
+
+def test_the_log_in_form_works_with_the_keyboard_alone(app, learner, page: Page):
+    page.goto("/auth/login")
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert skip["text"] == "Skip to main content" and focus_is_visible(skip), skip
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_in_viewport()
+    page.keyboard.press("Enter")  # to <main>, so the next Tab skips the header
+    steps = []
+    for action in (learner.email, PASSWORD, "Space", None):
+        page.keyboard.press("Tab")
+        steps.append(focused(page))
+        if action == "Space":
+            page.keyboard.press("Space")  # ticks the checkbox
+        elif action:
+            page.keyboard.type(action)
+    assert [(s["tag"], s["id"] or s["text"]) for s in steps] == [
+        ("input", "email"), ("input", "password"), ("input", "remember"), ("button", "Log in"),
+    ]
+    assert all(focus_is_visible(step) for step in steps), steps
+    expect(page.get_by_label("Keep me logged in on this device")).to_be_checked()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
+
+
+def test_the_player_works_with_the_keyboard_alone(app, learner_with_progress, learner_page: Page):
+    page = learner_page
+    page.goto(f"/learn/{FREE_COURSE}/{lesson_slugs(app, FREE_COURSE)[0][0]}")
+    speed = tab_to(page, lambda state: state["id"] == "playback-rate")
+    assert focus_is_visible(speed), speed
+    video = page.locator("#lesson-video")
+    page.keyboard.press("ArrowDown")  # 1× -> 1.25×, without opening the list
+    expect(page.get_by_label("Speed")).to_have_value("1.25")
+    expect(video).to_have_js_property("playbackRate", 1.25)
+
+    line = tab_to(page, lambda state: state["tag"] == "button" and "Teachers are experts" in state["text"])
+    assert focus_is_visible(line), line
+    page.keyboard.press("Enter")  # jumps to that line and plays
+    current = page.locator("#transcript button[aria-current='true']")
+    expect(current).to_contain_text("Teachers are experts")
+    expect(video).to_have_js_property("paused", False)
+    page.keyboard.press("Tab")
+    assert focus_is_visible(focused(page)), "the next transcript line shows its focus too"
+
+    following = tab_to(page, lambda state: state["tag"] == "a" and state["text"].startswith("Next"))
+    assert focus_is_visible(following), following
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(lesson_slugs(app, FREE_COURSE)[1][1])
+
+
+def test_captions_are_on_by_default(app, learner_with_progress, learner_page: Page):
+    page = learner_page
+    page.goto(f"/learn/{FREE_COURSE}/")
+    page.get_by_role("link", name="Continue where you left off").click()
+    track = page.locator("#lesson-video track")
+    expect(track).to_have_attribute("kind", "captions")
+    expect(track).to_have_attribute("default", "")
+    page.wait_for_function("() => document.querySelector('#lesson-video').textTracks[0]?.mode === 'showing'")
+    expect(page.locator("#transcript button").first).to_be_visible()  # the same words, as text
+
+
+# Helpers
+
+
+def axe_page(new_context, sign_in=None, user=None) -> Page:
+    context = new_context()
+    context.add_init_script(path=AXE_FILE_PATH)
+    if user is not None:
+        sign_in(context, user)
+    return context.new_page()
+
+
+def violations(page: Page, main: MainPage) -> list[dict]:
+    response = page.goto(main.path)
+    assert response.status == main.status, f"{main.path} answered {response.status}"
+    return blocking(page)
+
+
+def blocking(page: Page) -> list[dict]:
+    return [found for found in page.evaluate(_RUN_AXE) if found["impact"] in BLOCKING]
+
+
+def assert_no_violations(found: dict[str, list[dict]]) -> None:
+    lines = [
+        f"  {name}: {v['id']} ({v['impact']}): {v['help']}\n      at {', '.join(v['targets'][:5])}"
+        for name, page_violations in found.items()
+        for v in page_violations
+    ]
+    assert not lines, "serious or critical accessibility violations:\n" + "\n".join(lines)
+
+
+def tab_to(page: Page, wanted, limit: int = 60) -> dict:
+    """Press Tab until the focused element matches; every stop on the way must show its focus."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if state["tag"] != "video":  # the native controls draw their own focus, inside the video
+            assert focus_is_visible(state), f"no visible focus on {state}"
+        if wanted(state):
+            return state
+        seen.append((state["tag"], state["id"] or state["text"][:30]))
+    raise AssertionError(f"never reached by Tab; focus went through {seen}")

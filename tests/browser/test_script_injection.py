@@ -1,0 +1,153 @@
+"""Script injection: every vector of the corpus, on every surface that shows untrusted text.
+
+Each surface is visited twice: as served (with CSP), and with the CSP header stripped, which
+proves the HTML itself is clean rather than CSP hiding what got through.
+"""
+
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from courseware.accounts.models import User
+from courseware.content.models import Course, Lesson, Module, Status
+from courseware.extensions import db
+from courseware.learning.models import Enrolment, EnrolmentSource
+from courseware.markdown import render
+from tests.browser.script_watch import ScriptWatch
+from tests.browser.xss_corpus import PROBE_SCRIPT, VECTORS
+
+CSP_MODES = (ScriptWatch.SERVED, ScriptWatch.CSP_STRIPPED)
+
+
+def test_the_corpus_is_big_enough_and_fits_every_field():
+    assert len(VECTORS) >= 25
+    assert len({vector.name for vector in VECTORS}) == len(VECTORS)
+    assert all(len(vector.payload) <= 80 for vector in VECTORS), "a display name holds 80 characters"
+
+
+def test_the_watch_sees_a_script_that_gets_through(app, make, learner, sign_in, new_context):
+    """The control: unsanitised HTML does run, and CSP alone does not stop a same-origin script."""
+    course = make.course(slug="raw-html", lessons=1, video=False)
+    make.enrolment(learner, course)
+    raw = f'<img src=x onerror="alert(1)"><script src="{PROBE_SCRIPT}"></script>'
+    store_lesson_body(app, course, 1, raw)  # skipping the sanitiser on purpose
+
+    stripped = watched_page(new_context, sign_in, learner, csp=ScriptWatch.CSP_STRIPPED)
+    stripped.page.goto("/learn/raw-html/lesson-1")
+    problems = stripped.problems()
+    assert "dialog: alert '1'" in problems
+    assert "ran: xss-probe.js" in problems
+    assert any("onerror" in problem for problem in problems)
+
+    served = watched_page(new_context, sign_in, learner, csp=ScriptWatch.SERVED)
+    served.page.goto("/learn/raw-html/lesson-1")
+    problems = served.problems()
+    assert not any(problem.startswith("dialog") for problem in problems), "CSP blocks inline handlers"
+    assert "ran: xss-probe.js" in problems, "but script-src 'self' lets a same-origin script run"
+
+
+def test_no_vector_runs_from_lesson_markdown_or_course_titles(app, learner, sign_in, new_context):
+    """Each vector as a course's title and summary, its lesson's title, and its lesson's markdown."""
+    seed_one_course_per_vector(app, learner)
+    found = {}
+    for csp in CSP_MODES:
+        watch = watched_page(new_context, sign_in, learner, csp=csp)
+        page = watch.page
+        for listing in ("/", "/courses/", "/me/"):
+            page.goto(listing)
+            expect(page.get_by_role("heading", name=VECTORS[0].payload, exact=True).first).to_be_visible()
+            found[f"{listing} ({csp})"] = watch.problems()
+        for index, vector in enumerate(VECTORS):
+            page.goto(f"/learn/xss-{index}/lesson-1")
+            expect(page.get_by_role("heading", level=1)).to_have_text(vector.payload)  # shown as text
+            found[f"{vector.name} ({csp})"] = watch.problems()
+    assert_none_ran(found)
+
+
+def test_no_vector_runs_from_a_display_name_or_legal_name(app, learner, sign_in, new_context):
+    found = {}
+    # As a learner would: typed into the profile form, saved, and shown back.
+    watch = watched_page(new_context, sign_in, learner, csp=CSP_MODES[0])
+    page = watch.page
+    page.goto("/me/profile")
+    for vector in VECTORS:
+        page.get_by_label("Display name").fill(vector.payload)
+        page.get_by_label("Legal name for certificates").fill(vector.payload)
+        with page.expect_event("load"):  # after the redirect back to the profile
+            page.get_by_role("button", name="Save details").click()
+        expect(page.get_by_role("status").filter(has_text="Your profile is saved.")).to_be_visible()
+        # Saved and shown back exactly as typed, as text.
+        expect(page.get_by_label("Display name")).to_have_value(vector.payload)
+        expect(page.get_by_label("Legal name for certificates")).to_have_value(vector.payload)
+        found[f"{vector.name} ({CSP_MODES[0]})"] = watch.problems()
+    # The same names, stored, on the page served without its CSP.
+    watch = watched_page(new_context, sign_in, learner, csp=CSP_MODES[1])
+    for vector in VECTORS:
+        with app.app_context():
+            db.session.execute(
+                sa.update(User).where(User.id == learner.id)
+                .values(display_name=vector.payload, legal_name=vector.payload)
+            )
+            db.session.commit()
+        watch.page.goto("/me/profile")
+        expect(watch.page.get_by_label("Display name")).to_have_value(vector.payload)
+        found[f"{vector.name} ({CSP_MODES[1]})"] = watch.problems()
+    assert_none_ran(found)
+
+
+def test_no_vector_runs_from_a_reflected_query_string(new_context):
+    found = {}
+    for csp in CSP_MODES:
+        watch = ScriptWatch(new_context().new_page(), csp=csp)
+        for vector in VECTORS:
+            # Log-in and sign-up put a same-site `next` into their form's action; anything else is dropped.
+            target = quote(vector.payload)
+            for url in (f"/auth/login?next=/{target}", f"/auth/signup?next={target}"):
+                assert watch.page.goto(url).ok
+                found[f"{vector.name} in {url} ({csp})"] = watch.problems()
+    assert_none_ran(found)
+
+
+# Helpers
+
+
+def watched_page(new_context, sign_in, user, csp: str) -> ScriptWatch:
+    context = new_context()
+    sign_in(context, user)
+    return ScriptWatch(context.new_page(), csp=csp)
+
+
+def seed_one_course_per_vector(app, learner) -> None:
+    """Course xss-<n>: the vector as title and summary; its one lesson has it as title and body."""
+    with app.app_context():
+        for index, vector in enumerate(VECTORS):
+            course = Course(
+                slug=f"xss-{index}", title=vector.payload, summary=vector.payload, instructor="J. Huff",
+                contact_hours=1, level="Introductory", category="Professional Issues",
+                status=Status.PUBLISHED, lesson_count=1,
+            )
+            module = Module(course=course, slug="m1", position=1, title=vector.payload)
+            db.session.add_all([course, module])
+            db.session.flush()
+            lesson = Lesson(
+                course_id=course.id, module=module, slug="lesson-1", position=1, title=vector.payload,
+                credit_minutes=60, body_html=render(vector.payload, trusted=True),  # as the sync stores it
+            )
+            enrolment = Enrolment(user_id=learner.id, course_id=course.id, source=EnrolmentSource.FREE)
+            db.session.add_all([lesson, enrolment])
+        db.session.commit()
+
+
+def store_lesson_body(app, course: Course, position: int, body_html: str, title: str | None = None) -> None:
+    values = {"body_html": body_html} | ({"title": title} if title is not None else {})
+    with app.app_context():
+        lesson = sa.update(Lesson).where(Lesson.course_id == course.id, Lesson.position == position)
+        db.session.execute(lesson.values(**values))
+        db.session.commit()
+
+
+def assert_none_ran(found: dict[str, list[str]]) -> None:
+    failures = {where: problems for where, problems in found.items() if problems}
+    report = "\n".join(f"  {where}: {problems}" for where, problems in failures.items())
+    assert not failures, f"script could run on {len(failures)} page(s):\n{report}"
