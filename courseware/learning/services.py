@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -75,11 +76,8 @@ def find_live_course(slug: str, now: datetime) -> Course | None:
 
 def find_course_and_enrolment(slug: str, user_id: int | None, now: datetime):
     """(course, enrolment or None) in one statement, or (None, None) if the course is not live."""
-    query = sa.select(Course, Enrolment).where(Course.slug == slug)
-    query = query.outerjoin(
-        Enrolment, sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == (user_id or -1))
-    )
-    row = db.session.execute(query).one_or_none()
+    params = {"slug": slug, "user_id": user_id or -1}
+    row = db.session.execute(_course_and_enrolment_statement(), params).one_or_none()
     if row is None or not row.Course.is_live(now):
         return None, None
     return row.Course, row.Enrolment
@@ -87,20 +85,7 @@ def find_course_and_enrolment(slug: str, user_id: int | None, now: datetime):
 
 def load_outline(course: Course, enrolment: Enrolment | None, now: datetime) -> Outline:
     """Two statements whatever the course size: the live lessons with modules, and progress rows."""
-    rows = db.session.execute(
-        sa.select(Lesson, Module)
-        .join(Module, Lesson.module_id == Module.id)
-        .options(
-            defer(Lesson.body_md),
-            defer(Lesson.body_html),
-            defer(Lesson.transcript),
-            defer(Lesson.transcript_html),
-        )
-        .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
-        .where(Lesson.status == Status.PUBLISHED)
-        .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
-        .order_by(Module.position, Lesson.position)
-    ).all()
+    rows = db.session.execute(_outline_statement(), {"course_id": course.id, "now": now}).all()
     modules: dict[int, OutlineModule] = {}
     for lesson, module in rows:
         modules.setdefault(module.id, OutlineModule(module)).lessons.append(lesson)
@@ -108,23 +93,65 @@ def load_outline(course: Course, enrolment: Enrolment | None, now: datetime) -> 
     return Outline(list(modules.values()), lessons, _progress_rows(enrolment), course.sequential)
 
 
+@cache
+def _course_and_enrolment_statement() -> sa.Select:
+    # The large columns (landing text, post-test, evaluation) load only on the pages that show them.
+    return (
+        sa.select(Course, Enrolment)
+        .options(
+            defer(Course.description_md), defer(Course.description_html),
+            defer(Course.post_test), defer(Course.evaluation),
+        )
+        .outerjoin(
+            Enrolment,
+            sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == sa.bindparam("user_id")),
+        )
+        .where(Course.slug == sa.bindparam("slug"))
+    )
+
+
+@cache
+def _outline_statement() -> sa.Select:
+    """Built once: the outline runs on every course page, and only the columns it shows load."""
+    now = sa.bindparam("now", type_=Lesson.publish_at.type)
+    return (
+        sa.select(Lesson, Module)
+        .join(Module, Lesson.module_id == Module.id)
+        .options(
+            load_only(
+                Lesson.id, Lesson.module_id, Lesson.slug, Lesson.position, Lesson.title, Lesson.video_path,
+                Lesson.captions_path, Lesson.duration_seconds, Lesson.credit_minutes, Lesson.downloads,
+                Lesson.preview, Lesson.revision,
+            ),
+            load_only(Module.id, Module.title, Module.position),
+        )
+        .where(Lesson.course_id == sa.bindparam("course_id"))
+        .where(Lesson.retired_at.is_(None), Module.retired_at.is_(None))
+        .where(Lesson.status == Status.PUBLISHED)
+        .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
+        .order_by(Module.position, Lesson.position)
+    )
+
+
 def _progress_rows(enrolment: Enrolment | None) -> dict[int, LessonProgress]:
     if enrolment is None:
         return {}
-    rows = db.session.scalars(
+    rows = db.session.scalars(_progress_statement(), {"enrolment_id": enrolment.id})
+    return {row.lesson_id: row for row in rows}
+
+
+@cache
+def _progress_statement() -> sa.Select:
+    return (
         sa.select(LessonProgress)
         .options(
             load_only(
-                LessonProgress.lesson_id,
-                LessonProgress.completed_at,
-                LessonProgress.position_seconds,
-                LessonProgress.watched_seconds,
-                LessonProgress.version,
+                LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.position_seconds,
+                LessonProgress.watched_seconds, LessonProgress.version,
             )
         )
-        .where(LessonProgress.enrolment_id == enrolment.id)
+        .where(LessonProgress.enrolment_id == sa.bindparam("enrolment_id"))
     )
-    return {row.lesson_id: row for row in rows}
 
 
 def enrol(user_id: int, course: Course, source: str, now: datetime) -> tuple[Enrolment, bool]:
