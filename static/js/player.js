@@ -124,6 +124,9 @@ if (root && video) {
       status.textContent = "Lesson complete ✓";
       const current = document.querySelector('.outline li.current .lesson-state');
       if (current) { current.textContent = "✓"; current.className = "lesson-state done"; }
+      // The check mark is hidden from screen readers; the words beside the link say it for them.
+      const spoken = document.querySelector('.outline li.current .lesson-title .visually-hidden');
+      if (spoken) spoken.textContent = "(completed)";
     } else {
       status.textContent = `Watched ${Math.floor(answer.percent)}% · ${root.dataset.watchPercent}% completes the lesson`;
     }

@@ -64,6 +64,8 @@ class LiveServer:
     def __init__(self) -> None:
         self.app = None
         self.failures: list[str] = []
+        self._active = 0
+        self._idle = threading.Condition()
         self._server = make_server(
             "127.0.0.1", 0, self._dispatch, threaded=True, request_handler=_RequestHandler
         )
@@ -79,6 +81,11 @@ class LiveServer:
         self._server.server_close()
         self._thread.join(timeout=5)
 
+    def wait_until_idle(self, timeout: float = 10) -> None:
+        """Until every request in flight (a closing page's last heartbeat, say) is through the app."""
+        with self._idle:
+            assert self._idle.wait_for(lambda: self._active == 0, timeout), "requests still running"
+
     def _dispatch(self, environ, start_response):
         app = self.app
         if app is None:
@@ -91,7 +98,16 @@ class LiveServer:
                 self.failures.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']} -> {status}")
             return start_response(status, headers, *args)
 
-        return app(environ, recording_start_response)
+        # Flask has done its database work (and closed its session) when the call returns; only
+        # streaming a file's bytes comes later.
+        with self._idle:
+            self._active += 1
+        try:
+            return app(environ, recording_start_response)
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +132,7 @@ def served(app, live_server):
     live_server.app = app
     yield live_server
     live_server.app = None
+    live_server.wait_until_idle()  # before the tables are emptied
     failures, live_server.failures[:] = list(live_server.failures), []
     assert not failures, f"the server answered with an error: {failures}"
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from courseware.accounts.models import User
 from courseware.content.models import Course, Lesson, Module, Status
 from courseware.extensions import db
+from courseware.formatting import transcript_html
 from courseware.learning.models import Enrolment, EnrolmentSource
 from courseware.markdown import render
 from tests.browser.script_watch import ScriptWatch
@@ -47,8 +48,8 @@ def test_the_watch_sees_a_script_that_gets_through(app, make, learner, sign_in, 
     assert "ran: xss-probe.js" in problems, "but script-src 'self' lets a same-origin script run"
 
 
-def test_no_vector_runs_from_lesson_markdown_or_course_titles(app, learner, sign_in, new_context):
-    """Each vector as a course's title and summary, its lesson's title, and its lesson's markdown."""
+def test_no_vector_runs_from_lesson_markdown_transcripts_or_titles(app, learner, sign_in, new_context):
+    """Each vector as a course's title and summary, its lesson's title, markdown and captions."""
     seed_one_course_per_vector(app, learner)
     found = {}
     for csp in CSP_MODES:
@@ -61,6 +62,7 @@ def test_no_vector_runs_from_lesson_markdown_or_course_titles(app, learner, sign
         for index, vector in enumerate(VECTORS):
             page.goto(f"/learn/xss-{index}/lesson-1")
             expect(page.get_by_role("heading", level=1)).to_have_text(vector.payload)  # shown as text
+            expect(page.locator("#transcript button")).to_have_text(f"0:00{vector.payload}")
             found[f"{vector.name} ({csp})"] = watch.problems()
     assert_none_ran(found)
 
@@ -119,7 +121,8 @@ def watched_page(new_context, sign_in, user, csp: str) -> ScriptWatch:
 
 
 def seed_one_course_per_vector(app, learner) -> None:
-    """Course xss-<n>: the vector as title and summary; its one lesson has it as title and body."""
+    """Course xss-<n>: the vector as title and summary; its one lesson has it as title, as markdown
+    body and as a caption line of the interactive transcript, all stored as the sync stores them."""
     with app.app_context():
         for index, vector in enumerate(VECTORS):
             course = Course(
@@ -130,9 +133,12 @@ def seed_one_course_per_vector(app, learner) -> None:
             module = Module(course=course, slug="m1", position=1, title=vector.payload)
             db.session.add_all([course, module])
             db.session.flush()
+            cues = [[0.0, 4.0, vector.payload]]
             lesson = Lesson(
                 course_id=course.id, module=module, slug="lesson-1", position=1, title=vector.payload,
-                credit_minutes=60, body_html=render(vector.payload, trusted=True),  # as the sync stores it
+                credit_minutes=60, video_path="media/clip.mp4", duration_seconds=30,
+                body_html=render(vector.payload, trusted=True), transcript=cues,
+                transcript_html=transcript_html(cues),
             )
             enrolment = Enrolment(user_id=learner.id, course_id=course.id, source=EnrolmentSource.FREE)
             db.session.add_all([lesson, enrolment])
