@@ -1,4 +1,4 @@
-"""Small helpers the browser tests share: reading the database, the outbox, and page state."""
+"""Small helpers the browser tests share: reading the database, the outbox, page state and focus."""
 
 import re
 from dataclasses import dataclass
@@ -96,3 +96,25 @@ def focus_is_visible(state: dict) -> bool:
     outline = state["outlineStyle"] not in ("none", "hidden") and state["outlineWidth"] >= 2
     transparent = state["outlineColor"] in ("transparent", "rgba(0, 0, 0, 0)")
     return (outline and not transparent) or state["boxShadow"] not in ("none", "")
+
+
+def press_tab(page: Page) -> dict:
+    """Press Tab once; the element it focuses must show its focus. Returns that element."""
+    page.keyboard.press("Tab")
+    state = focused(page)
+    assert focus_is_visible(state), f"no visible focus on {state}"
+    return state
+
+
+def tab_to(page: Page, wanted, limit: int = 60) -> dict:
+    """Press Tab until the focused element matches; every stop on the way must show its focus."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if state["tag"] != "video":  # the native controls draw their own focus, inside the video
+            assert focus_is_visible(state), f"no visible focus on {state}"
+        if wanted(state):
+            return state
+        seen.append((state["tag"], state["id"] or state["text"][:30]))
+    raise AssertionError(f"never reached by Tab; focus went through {seen}")

@@ -1,11 +1,12 @@
-"""Accessibility in a real browser: axe-core on every main page, the keyboard alone, captions."""
+"""Accessibility in a real browser: axe-core on every main page, and captions.
+
+The keyboard alone, with its visible focus, is test_keyboard.py.
+"""
 
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import focus_is_visible, focused, lesson_slugs
 from tests.browser.pages import FREE_COURSE, MainPage, signed_in_pages, signed_out_pages
-from tests.conftest import PASSWORD
 
 BLOCKING = ("serious", "critical")
 
@@ -54,55 +55,6 @@ def test_signed_in_pages_have_no_serious_accessibility_violations(
     assert_no_violations(found)
 
 
-def test_the_log_in_form_works_with_the_keyboard_alone(app, learner, page: Page):
-    page.goto("/auth/login")
-    page.keyboard.press("Tab")
-    skip = focused(page)
-    assert skip["text"] == "Skip to main content" and focus_is_visible(skip), skip
-    expect(page.get_by_role("link", name="Skip to main content")).to_be_in_viewport()
-    page.keyboard.press("Enter")  # to <main>, so the next Tab skips the header
-    steps = []
-    for action in (learner.email, PASSWORD, "Space", None):
-        page.keyboard.press("Tab")
-        steps.append(focused(page))
-        if action == "Space":
-            page.keyboard.press("Space")  # ticks the checkbox
-        elif action:
-            page.keyboard.type(action)
-    assert [(s["tag"], s["id"] or s["text"]) for s in steps] == [
-        ("input", "email"), ("input", "password"), ("input", "remember"), ("button", "Log in"),
-    ]
-    assert all(focus_is_visible(step) for step in steps), steps
-    expect(page.get_by_label("Keep me logged in on this device")).to_be_checked()
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
-
-
-def test_the_player_works_with_the_keyboard_alone(app, learner_with_progress, learner_page: Page):
-    page = learner_page
-    page.goto(f"/learn/{FREE_COURSE}/{lesson_slugs(app, FREE_COURSE)[0][0]}")
-    speed = tab_to(page, lambda state: state["id"] == "playback-rate")
-    assert focus_is_visible(speed), speed
-    video = page.locator("#lesson-video")
-    page.keyboard.press("ArrowDown")  # 1× -> 1.25×, without opening the list
-    expect(page.get_by_label("Speed")).to_have_value("1.25")
-    expect(video).to_have_js_property("playbackRate", 1.25)
-
-    line = tab_to(page, lambda state: state["tag"] == "button" and "Teachers are experts" in state["text"])
-    assert focus_is_visible(line), line
-    page.keyboard.press("Enter")  # jumps to that line and plays
-    current = page.locator("#transcript button[aria-current='true']")
-    expect(current).to_contain_text("Teachers are experts")
-    expect(video).to_have_js_property("paused", False)
-    page.keyboard.press("Tab")
-    assert focus_is_visible(focused(page)), "the next transcript line shows its focus too"
-
-    following = tab_to(page, lambda state: state["tag"] == "a" and state["text"].startswith("Next"))
-    assert focus_is_visible(following), following
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text(lesson_slugs(app, FREE_COURSE)[1][1])
-
-
 def test_captions_are_on_by_default(app, learner_with_progress, learner_page: Page):
     page = learner_page
     page.goto(f"/learn/{FREE_COURSE}/")
@@ -143,16 +95,3 @@ def assert_no_violations(found: dict[str, list[dict]]) -> None:
     ]
     assert not lines, "serious or critical accessibility violations:\n" + "\n".join(lines)
 
-
-def tab_to(page: Page, wanted, limit: int = 60) -> dict:
-    """Press Tab until the focused element matches; every stop on the way must show its focus."""
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        state = focused(page)
-        if state["tag"] != "video":  # the native controls draw their own focus, inside the video
-            assert focus_is_visible(state), f"no visible focus on {state}"
-        if wanted(state):
-            return state
-        seen.append((state["tag"], state["id"] or state["text"][:30]))
-    raise AssertionError(f"never reached by Tab; focus went through {seen}")

@@ -1,4 +1,4 @@
-"""Phone layout: no sideways scrolling, tap targets of 44 px, a usable player; screenshots of it all.
+"""Phone layout: no sideways scrolling, tap targets of 44 px, a usable player, a two-row header; screenshots.
 
 Screenshots of every main page, at phone and desktop sizes, go to test-results/screenshots/.
 """
@@ -97,6 +97,21 @@ def test_the_player_and_outline_are_usable_on_a_phone(app, learner_with_progress
     assert line_box["height"] >= MIN_TARGET_PX and line_box["x"] + line_box["width"] <= PHONE["width"]
     line.click()
     expect(video).to_have_js_property("paused", False)
+
+
+def test_the_phone_header_is_the_brand_over_one_row_of_links(app, learner, sign_in, new_context):
+    page = sign_in(new_context(viewport=PHONE), learner).new_page()
+    page.goto("/me/")
+    brand = page.get_by_role("banner").get_by_role("link", name=app.config["SITE_NAME"], exact=True)
+    nav = page.get_by_role("navigation", name="Main")
+    items = [nav.get_by_role("link", name=name, exact=True) for name in ("Courses", "My learning", "Profile")]
+    items.append(nav.get_by_role("button", name="Log out"))
+    boxes = [item.bounding_box() for item in [brand, *items]]
+    brand_box, item_boxes = boxes[0], boxes[1:]
+    tops = [round(box["y"]) for box in item_boxes]
+    assert max(tops) - min(tops) <= 1, f"the four header links wrap onto more than one row: tops {tops}"
+    assert brand_box["y"] + brand_box["height"] <= min(tops), f"the links share the brand's row: {boxes}"
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] for box in item_boxes), boxes
 
 
 # Helpers
