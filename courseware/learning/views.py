@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from courseware.db import utcnow
 from courseware.extensions import db, limiter
@@ -84,10 +85,13 @@ def lesson_done(slug: str, lesson_slug: str):
         abort(404)
     try:
         services.mark_reading_done(page.enrolment, page.lesson, page.progress, utcnow())
+        db.session.commit()
     except services.EnrolmentError as error:
         flash(str(error), "error")
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
-    db.session.commit()
+    except StaleDataError:
+        # A double click: the other request marked the lesson done (and counted it) first.
+        db.session.rollback()
     flash(f"“{page.lesson.title}” is complete.", "success")
     following = page.outline.neighbours(page.lesson)[1]
     if following is not None:

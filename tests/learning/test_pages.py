@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from courseware.db import utcnow
 from courseware.extensions import db
-from courseware.learning import services
+from courseware.learning import pages, services
 from courseware.learning.models import Enrolment, LessonProgress
 from tests.learning.helpers import enrolment_row, progress_row, wind_back_clock
 
@@ -232,3 +232,30 @@ def test_opening_a_lesson_twice_at_once_keeps_one_progress_row(app, make):
         services.open_lesson(enrolment, lesson, None, utcnow())  # saw no row when it loaded the page
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LessonProgress)) == 1
+
+
+def test_a_double_click_on_mark_as_done_counts_the_lesson_once(app, make, login, monkeypatch):
+    user = make.user()
+    course = make.course(slug="reading", lessons=2, video=False)
+    make.enrolment(user, course)
+    client = login(user)
+    client.get("/learn/reading/lesson-1")
+    load_page = pages.player_state
+
+    def load_then_lose_the_race(*args):
+        page = load_page(*args)
+        # The first click's request completes the lesson between this one's read and its write.
+        with db.engine.begin() as other_request:
+            other_request.execute(
+                sa.update(LessonProgress).values(completed_at=utcnow(), version=LessonProgress.version + 1)
+            )
+            other_request.execute(
+                sa.update(Enrolment).values(lessons_completed=1, credit_minutes_completed=30)
+            )
+        return page
+
+    monkeypatch.setattr(pages, "player_state", load_then_lose_the_race)
+    response = client.post("/learn/reading/lesson-1/done", follow_redirects=True)
+
+    assert response.status_code == 200 and "“Lesson 1” is complete." in response.get_data(as_text=True)
+    assert enrolment_row(app, user, course).lessons_completed == 1
