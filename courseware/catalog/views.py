@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from courseware.catalog import services
@@ -12,19 +12,23 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
+HOME_COURSES = 6
+
+
 @bp.get("/")
 def home():
-    return _course_list("catalog/home.html")
+    return _course_list("catalog/home.html", page=1, per_page=HOME_COURSES)
 
 
 @bp.get("/courses/")
 def catalogue():
-    return _course_list("catalog/catalogue.html")
+    return _course_list("catalog/catalogue.html", page=request.args.get("page", 1, type=int))
 
 
-def _course_list(template: str):
-    courses = services.live_courses(utcnow())
-    return render_template(template, courses=courses, enrolled=services.enrolled_course_ids(_user_id()))
+def _course_list(template: str, page: int, per_page: int = services.COURSES_PER_PAGE):
+    courses = services.live_courses(utcnow(), max(page, 1), per_page)
+    enrolled = services.enrolled_course_ids(_user_id(), courses.items)
+    return render_template(template, courses=courses, enrolled=enrolled)
 
 
 @bp.get("/courses/<slug>")

@@ -5,6 +5,7 @@ from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, load_only
 
@@ -248,20 +249,24 @@ def count_completion(enrolment_id: int, credit_minutes: int, now: datetime) -> N
     )
 
 
-def dashboard_enrolments(user_id: int) -> list[Enrolment]:
+ENROLMENTS_PER_PAGE = 12
+
+
+def dashboard_enrolments(user_id: int, page: int = 1, per_page: int = ENROLMENTS_PER_PAGE) -> Pagination:
     """The learner's enrolments with their course and last lesson, most recent activity first."""
-    return list(
-        db.session.scalars(
-            sa.select(Enrolment)
-            .join(Enrolment.course)
-            .outerjoin(Enrolment.last_lesson)
-            .options(
-                sa.orm.contains_eager(Enrolment.course)
-                .defer(Course.description_md)
-                .defer(Course.description_html),
-                sa.orm.contains_eager(Enrolment.last_lesson).load_only(Lesson.slug, Lesson.title),
-            )
-            .where(Enrolment.user_id == user_id)
-            .order_by(sa.func.coalesce(Enrolment.last_activity_at, Enrolment.created_at).desc())
+    query = (
+        sa.select(Enrolment)
+        .join(Enrolment.course)
+        .outerjoin(Enrolment.last_lesson)
+        .options(
+            sa.orm.contains_eager(Enrolment.course)
+            .defer(Course.description_md)
+            .defer(Course.description_html)
+            .defer(Course.post_test)
+            .defer(Course.evaluation),
+            sa.orm.contains_eager(Enrolment.last_lesson).load_only(Lesson.slug, Lesson.title),
         )
+        .where(Enrolment.user_id == user_id)
+        .order_by(sa.func.coalesce(Enrolment.last_activity_at, Enrolment.created_at).desc(), Enrolment.id)
     )
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)

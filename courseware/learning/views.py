@@ -27,7 +27,7 @@ bp = Blueprint("learning", __name__)
 @bp.get("/me/")
 @login_required
 def dashboard():
-    enrolments = services.dashboard_enrolments(current_user.id)
+    enrolments = services.dashboard_enrolments(current_user.id, request.args.get("page", 1, type=int))
     return render_template("learning/dashboard.html", enrolments=enrolments)
 
 

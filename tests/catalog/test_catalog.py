@@ -112,3 +112,20 @@ def test_catalogue_and_landing_run_a_constant_number_of_statements(make, login, 
         with queries() as statements:
             assert client.get(url).status_code == 200
         assert len(statements) <= 8, (url, statements)
+
+
+def test_the_catalogue_is_paginated_and_the_home_page_shows_the_first_six(client, make):
+    for n in range(30):
+        make.course(slug=f"course-{n:02d}", title=f"Course {n:02d}")
+
+    first = client.get("/courses/").get_data(as_text=True)
+    second = client.get("/courses/?page=2").get_data(as_text=True)
+    beyond = client.get("/courses/?page=99").get_data(as_text=True)
+    not_a_number = client.get("/courses/?page=two").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+
+    assert first.count('class="card"') == 24 and "Page 1 of 2" in first and 'href="/courses/?page=2"' in first
+    assert second.count('class="card"') == 6 and "Page 2 of 2" in second and "Course 29" in second
+    assert "There is no page 99" in beyond
+    assert not_a_number.count('class="card"') == 24
+    assert home.count('class="card"') == 6 and "See all 30 courses" in home

@@ -259,3 +259,17 @@ def test_a_double_click_on_mark_as_done_counts_the_lesson_once(app, make, login,
 
     assert response.status_code == 200 and "“Lesson 1” is complete." in response.get_data(as_text=True)
     assert enrolment_row(app, user, course).lessons_completed == 1
+
+
+def test_the_dashboard_pages_through_many_enrolments(make, login):
+    user = make.user()
+    for n in range(14):
+        make.enrolment(user, make.course(slug=f"course-{n:02d}", title=f"Course {n:02d}"))
+    client = login(user)
+
+    first = client.get("/me/").get_data(as_text=True)
+    second = client.get("/me/?page=2").get_data(as_text=True)
+
+    assert first.count('class="card"') == 12 and "Page 1 of 2" in first
+    assert second.count('class="card"') == 2 and "Page 2 of 2" in second
+    assert "There is no page 5" in client.get("/me/?page=5").get_data(as_text=True)
