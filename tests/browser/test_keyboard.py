@@ -78,7 +78,7 @@ def test_the_sign_up_form_works_with_the_keyboard_alone(app, page: Page):
     assert password_matches(user.password_hash, NEW_PASSWORD)
 
 
-def test_the_forgot_password_form_works_with_the_keyboard_alone(app, learner, page: Page):
+def test_the_forgot_and_reset_password_forms_work_with_the_keyboard_alone(app, learner, page: Page):
     page.goto("/auth/forgot")
     skip_to_main(page)
     tab_through(page, [
@@ -88,7 +88,19 @@ def test_the_forgot_password_form_works_with_the_keyboard_alone(app, learner, pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     sent = page.get_by_role("status").filter(has_text=f"If an account uses {learner.email}")
     expect(sent).to_contain_text("we have emailed it a link to choose a new password")
-    assert "/auth/reset/" in outbox_link(app, learner.email, "/auth/reset/")
+    reset_link = outbox_link(app, learner.email, "/auth/reset/")
+
+    # The link from the email opens the reset form, which works with the keyboard too.
+    page.goto(reset_link)
+    skip_to_main(page)
+    tab_through(page, [
+        Stop("password", text=NEW_PASSWORD),
+        Stop("confirm", text=NEW_PASSWORD),
+        Stop("Save new password", keys=("Enter",)),
+    ])
+    expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
+    expect(page.get_by_role("status").filter(has_text="Your new password is set")).to_be_visible()
+    assert password_matches(find_user(app, learner.email).password_hash, NEW_PASSWORD)
 
 
 def test_the_change_password_form_works_with_the_keyboard_alone(app, learner, learner_page: Page):
