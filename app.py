@@ -15,9 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
+    web.init_app(app)  # before the blueprints: it sets the URL converters their routes use
     _register_blueprints(app)
     _register_cli(app)
-    web.init_app(app)
     templating.init_app(app)
     return app
 

@@ -16,6 +16,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import IntegerConverter
 
 from courseware.extensions import db
 
@@ -46,7 +47,28 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+# The largest id a PostgreSQL integer column holds; larger numbers in a URL cannot name a row, and
+# passing them to the database would fail with an overflow (a 500) instead of a 404.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 10_000
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """`<int:...>` in every route: a number the database can compare, or no match (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def page_number() -> int:
+    """?page= for paginated lists: anything but a number from 1 to MAX_PAGE reads as page 1."""
+    page = request.args.get("page", 1, type=int)
+    return page if 1 <= page <= MAX_PAGE else 1
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntegerConverter
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

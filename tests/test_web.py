@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from courseware.accounts.models import User
 from courseware.extensions import db
 from courseware.notifications import services as outbox
 from courseware.notifications.models import OutboxEmail
@@ -120,3 +121,32 @@ def test_sqlite_runs_with_wal_and_foreign_keys(app):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_numbers_too_large_for_the_database_are_404_or_the_first_page(client, make, login):
+    make.course(slug="tips", title="Tips for Collaboration")
+    login(make.user())
+
+    catalogue = client.get("/courses/?page=99999999999999999999")
+    dashboard = client.get("/me/?page=99999999999999999999")
+    licence = client.post("/me/profile/licences/99999999999999999999/delete")
+
+    assert catalogue.status_code == 200 and "Tips for Collaboration" in catalogue.get_data(as_text=True)
+    assert dashboard.status_code == 200 and "My learning" in dashboard.get_data(as_text=True)
+    assert licence.status_code == 404
+
+
+def test_control_characters_typed_into_a_form_are_dropped_not_a_500(app, client, make, login):
+    """PostgreSQL refuses NUL in text; every form strips control characters before validating."""
+    user = make.user()
+    login(user)
+
+    response = client.post(
+        "/me/profile",
+        data={"display_name": "Maya\x00 R", "legal_name": "Maya\x07 Learner", "credential": "OTR/L"},
+    )
+
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(User, user.id)
+        assert (saved.display_name, saved.legal_name) == ("Maya R", "Maya Learner")

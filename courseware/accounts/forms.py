@@ -1,13 +1,13 @@
 """The accounts forms. Messages say what to do, in plain words, beside the field."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from courseware.accounts.models import Profession, User
 from courseware.accounts.passwords import password_problem
 from courseware.accounts.states import US_STATES
+from courseware.forms import Form
 
 CREDENTIALS = ["OTR/L", "OTR", "COTA/L", "COTA", "OT Student", "OTA Student"]
 OTHER = "Other"
@@ -52,7 +52,7 @@ def _new_password_fields(label: str = "New password") -> tuple[PasswordField, Pa
     return password, confirm
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     email = _email_field()
     display_name = StringField(
         "Display name",
@@ -62,17 +62,17 @@ class SignupForm(FlaskForm):
     password, confirm = _new_password_fields("Password")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = _email_field()
 
 
-class _AccountPasswordForm(FlaskForm):
+class _AccountPasswordForm(Form):
     """A form for a known account: the password rules need that account's email."""
 
     def __init__(self, *args, account_email: str = "", **kwargs):
@@ -91,7 +91,7 @@ class ChangePasswordForm(_AccountPasswordForm):
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(
         "Display name",
         filters=[_strip],
@@ -132,7 +132,7 @@ class ProfileForm(FlaskForm):
         return self.credential_other.data if self.credential.data == OTHER else (self.credential.data or None)
 
 
-class LicenceForm(FlaskForm):
+class LicenceForm(Form):
     state = SelectField(
         "State",
         choices=[SelectChoice("", "Choose a state"), *(SelectChoice(*item) for item in US_STATES.items())],

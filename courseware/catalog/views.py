@@ -1,9 +1,10 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from courseware.catalog import services
 from courseware.db import utcnow
 from courseware.learning import pages
+from courseware.web import page_number
 
 bp = Blueprint("catalog", __name__)
 
@@ -22,11 +23,11 @@ def home():
 
 @bp.get("/courses/")
 def catalogue():
-    return _course_list("catalog/catalogue.html", page=request.args.get("page", 1, type=int))
+    return _course_list("catalog/catalogue.html", page=page_number())
 
 
 def _course_list(template: str, page: int, per_page: int = services.COURSES_PER_PAGE):
-    courses = services.live_courses(utcnow(), max(page, 1), per_page)
+    courses = services.live_courses(utcnow(), page, per_page)
     enrolled = services.enrolled_course_ids(_user_id(), courses.items)
     return render_template(template, courses=courses, enrolled=enrolled)
 

@@ -60,11 +60,6 @@ class Course(db.Model):
         return self.price_cents == 0
 
     @property
-    def ceus(self) -> Decimal:
-        """1 AOTA CEU = 10 contact hours."""
-        return self.contact_hours / 10
-
-    @property
     def total_credit_minutes(self) -> int:
         return int(self.contact_hours * 60)
 
@@ -123,13 +118,6 @@ class Lesson(db.Model):
     @property
     def has_video(self) -> bool:
         return self.video_path is not None
-
-    def is_live(self, now: datetime) -> bool:
-        return (
-            self.retired_at is None
-            and self.status == Status.PUBLISHED
-            and (self.publish_at is None or self.publish_at <= now)
-        )
 
 
 class CourseRevision(db.Model):

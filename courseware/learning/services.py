@@ -269,4 +269,4 @@ def dashboard_enrolments(user_id: int, page: int = 1, per_page: int = ENROLMENTS
         .where(Enrolment.user_id == user_id)
         .order_by(sa.func.coalesce(Enrolment.last_activity_at, Enrolment.created_at).desc(), Enrolment.id)
     )
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, max_per_page=per_page)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)

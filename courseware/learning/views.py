@@ -19,7 +19,7 @@ from courseware.extensions import db, limiter
 from courseware.learning import heartbeats, pages, services
 from courseware.learning.models import EnrolmentSource
 from courseware.learning.watchtime import HeartbeatError
-from courseware.web import json_error, unauthorized
+from courseware.web import json_error, page_number, unauthorized
 
 bp = Blueprint("learning", __name__)
 
@@ -27,7 +27,7 @@ bp = Blueprint("learning", __name__)
 @bp.get("/me/")
 @login_required
 def dashboard():
-    enrolments = services.dashboard_enrolments(current_user.id, request.args.get("page", 1, type=int))
+    enrolments = services.dashboard_enrolments(current_user.id, page_number())
     return render_template("learning/dashboard.html", enrolments=enrolments)
 
 

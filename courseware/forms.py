@@ -1,0 +1,20 @@
+"""The base of every form: what a person types is cleaned before any validator or service sees it."""
+
+import re
+
+from flask_wtf import FlaskForm
+
+# C0 control characters and DEL, but tab, newline and carriage return. PostgreSQL refuses NUL in
+# text outright (a 500 instead of a saved form), and none of them belongs in a name or an email.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(value):
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), strip_control_characters]
+            return unbound_field.bind(form=form, filters=filters, **options)
