@@ -41,19 +41,26 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from courseware.accounts.views import bp as accounts_bp
+    from courseware.assessment.views import bp as assessment_bp
     from courseware.catalog.views import bp as catalog_bp
+    from courseware.certificates.views import bp as certificates_bp
     from courseware.learning.views import bp as learning_bp
     from courseware.media import bp as media_bp
+    from courseware.transcript.views import bp as transcript_bp
 
-    for blueprint in (accounts_bp, catalog_bp, learning_bp, media_bp):
+    blueprints = (
+        accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, media_bp, transcript_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from courseware.accounts.cli import demo_cli
+    from courseware.assessment.cli import assessment_cli
     from courseware.content.cli import courses_cli
     from courseware.learning.cli import learners_cli
     from courseware.notifications.cli import outbox_cli
 
-    for group in (courses_cli, learners_cli, outbox_cli, demo_cli):
+    for group in (courses_cli, learners_cli, outbox_cli, demo_cli, assessment_cli):
         app.cli.add_command(group)

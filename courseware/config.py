@@ -43,6 +43,19 @@ class Defaults:
     WATCH_ALLOWANCE_SECONDS = 5.0
     WATCH_MAX_INTERVALS = 200
     PASSWORD_MIN_LENGTH = 10
+    # Certificates (DESIGN §5). A course's `certificate:` front matter overrides the signer and
+    # signature; the provider's approval comes from the course's `approval:`.
+    SITE_URL = None  # e.g. "https://ce.example.com"; verification links use the request's host if unset
+    DEFAULT_TIME_ZONE = "America/Chicago"
+    CERTIFICATE_PROVIDER_NAME = "Jennifer Huff, LLC"
+    CERTIFICATE_SIGNER_NAME = "Jennifer Huff, OTR, MOT"
+    CERTIFICATE_SIGNER_TITLE = "Instructor and Education Director"
+    CERTIFICATE_SIGNATURE_IMAGE = str(PROJECT_ROOT / "static" / "img" / "signature.png")
+    CERTIFICATE_SERIAL_PREFIX = "HCE"
+    # Licence renewal rules per state (hours per cycle, self-study limits): data, not code.
+    RENEWAL_RULES_FILE = str(PROJECT_ROOT / "courseware" / "transcript" / "renewal_rules.yaml")
+    UPLOADS_DIR = None  # filled in by load_config: the instance folder's uploads/
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -52,6 +65,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     app.config.from_prefixed_env()
     _apply_service_urls(app, test_config or {})
+    if not app.config["UPLOADS_DIR"]:
+        app.config["UPLOADS_DIR"] = str(Path(app.instance_path) / "uploads")
 
 
 def _apply_service_urls(app: Flask, test_config: dict) -> None:

@@ -1,5 +1,6 @@
 """Jinja filters and globals shared by every page."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask
@@ -14,6 +15,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(price, "price")
     app.add_template_filter(clock, "clock")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(timestamp, "timestamp")
+    app.add_template_filter(score, "score")
     app.add_template_global(ce.approval_statement, "approval_statement")
     app.add_template_global(ce.ceus, "ceus")
     app.add_template_global(ce.STATE_RULES_NOTICE, "STATE_RULES_NOTICE")
@@ -43,3 +47,20 @@ def percent(part: float | int, whole: float | int) -> int:
     if not whole:
         return 0
     return max(0, min(100, int(100 * part / whole)))
+
+
+def long_date(value: date | datetime | None) -> str:
+    """November 23, 2026: the way certificates and boards write dates."""
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def timestamp(value: datetime | None) -> str:
+    """An audit time, to the second, in UTC: 2026-11-23 19:04:05 UTC."""
+    return "" if value is None else f"{value:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def score(value: Decimal | float | None) -> str:
+    """A post-test score without trailing zeros: 90.00 -> '90', 83.33 -> '83.33'."""
+    return "" if value is None else ce.format_hours(Decimal(str(value)))

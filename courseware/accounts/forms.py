@@ -1,5 +1,7 @@
 """The accounts forms. Messages say what to do, in plain words, beside the field."""
 
+from zoneinfo import available_timezones
+
 from flask import current_app
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
@@ -12,6 +14,20 @@ from courseware.forms import Form
 CREDENTIALS = ["OTR/L", "OTR", "COTA/L", "COTA", "OT Student", "OTA Student"]
 OTHER = "Other"
 LEGAL_NAME_HINT = "This prints on your certificates exactly as you write it here."
+LEGAL_NAME_LOCKED_HINT = (
+    "This name is printed on your certificates, so it can no longer be changed here. "
+    "To correct it, ask the instructor: she reissues the certificate with the right name."
+)
+US_TIME_ZONES = {
+    "America/New_York": "Eastern time (New York)",
+    "America/Chicago": "Central time (Chicago)",
+    "America/Denver": "Mountain time (Denver)",
+    "America/Phoenix": "Arizona (Phoenix)",
+    "America/Los_Angeles": "Pacific time (Los Angeles)",
+    "America/Anchorage": "Alaska (Anchorage)",
+    "Pacific/Honolulu": "Hawaii (Honolulu)",
+    "America/Puerto_Rico": "Puerto Rico",
+}
 
 
 def _strip(value):
@@ -91,6 +107,13 @@ class ChangePasswordForm(_AccountPasswordForm):
     password, confirm = _new_password_fields()
 
 
+def time_zone_choices() -> list[SelectChoice]:
+    """The US zones first (most of our learners), then every other IANA zone."""
+    us = [SelectChoice(zone, label) for zone, label in US_TIME_ZONES.items()]
+    others = sorted(available_timezones() - US_TIME_ZONES.keys())
+    return us + [SelectChoice(zone, zone.replace("_", " ")) for zone in others]
+
+
 class ProfileForm(Form):
     display_name = StringField(
         "Display name",
@@ -112,6 +135,7 @@ class ProfileForm(Form):
         filters=[_strip],
         validators=[Length(max=40, message="Use at most 40 characters.")],
     )
+    time_zone = SelectField("Time zone", choices=time_zone_choices, validate_choice=True)
 
     @classmethod
     def for_user(cls, user: User, **kwargs) -> "ProfileForm":
@@ -121,6 +145,7 @@ class ProfileForm(Form):
             "legal_name": user.legal_name or "",
             "credential": (user.credential or "") if known else OTHER,
             "credential_other": "" if known else user.credential,
+            "time_zone": user.time_zone or current_app.config["DEFAULT_TIME_ZONE"],
         }
         return cls(data=data, **kwargs)
 

@@ -34,7 +34,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     display_name: Mapped[str] = mapped_column(sa.String(80))
     legal_name: Mapped[str | None] = mapped_column(sa.String(160))
+    # The learner confirms the legal name before the first certificate; it cannot change after it.
+    legal_name_confirmed_at: Mapped[datetime | None]
+    legal_name_locked_at: Mapped[datetime | None]
     credential: Mapped[str | None] = mapped_column(sa.String(40))
+    # IANA name; the completion date printed on a certificate is the day in this zone.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.MEMBER)
     email_verified_at: Mapped[datetime | None]
     # Flask-Login's "alternative id": rotating it signs out every session and remember cookie.
@@ -52,6 +57,10 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def legal_name_locked(self) -> bool:
+        return self.legal_name_locked_at is not None
 
     @property
     def is_author(self) -> bool:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from courseware.extensions import login_manager
@@ -23,6 +23,20 @@ def verified_email_required(view: Callable) -> Callable:
         if not current_user.is_verified:
             flash(VERIFY_FIRST, "info")
             return redirect(url_for("accounts.profile"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def author_required(view: Callable) -> Callable:
+    """The author's tools (/studio): authors and admins only; a signed-in member gets 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_author:
+            abort(403)
         return view(*args, **kwargs)
 
     return wrapped

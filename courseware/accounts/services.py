@@ -136,10 +136,14 @@ def end_other_sessions(user: User) -> None:
 # Profile and licences
 
 
-def update_profile(user: User, display_name: str, legal_name: str | None, credential: str | None) -> None:
+def update_profile(
+    user: User, display_name: str, legal_name: str | None, credential: str | None, time_zone: str | None
+) -> None:
     user.display_name = display_name.strip()
-    user.legal_name = (legal_name or "").strip() or None
+    if not user.legal_name_locked:  # printed on a certificate: only a reissue corrects it
+        user.legal_name = (legal_name or "").strip() or None
     user.credential = (credential or "").strip() or None
+    user.time_zone = time_zone or None
     db.session.flush()
 
 
@@ -193,7 +197,9 @@ def ensure_account(
         db.session.add(user)
     elif not passwords.password_matches(user.password_hash, password):
         _set_password(user, password)
-    user.display_name, user.legal_name, user.credential = display_name, legal_name, credential
+    user.display_name, user.credential = display_name, credential
+    if not user.legal_name_locked:  # printed on a certificate: it stays as printed
+        user.legal_name = legal_name
     user.role = role
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.flush()

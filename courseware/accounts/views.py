@@ -194,7 +194,9 @@ def profile():
     user = _current_user()
     form = forms.ProfileForm.for_user(user)
     if form.validate_on_submit():
-        services.update_profile(user, form.display_name.data, form.legal_name.data, form.credential_value())
+        services.update_profile(
+            user, form.display_name.data, form.legal_name.data, form.credential_value(), form.time_zone.data
+        )
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("accounts.profile"))
@@ -236,7 +238,7 @@ def _render_profile(user: User, form: forms.ProfileForm, licence_form: forms.Lic
         user=user,
         form=form,
         licence_form=licence_form,
-        legal_name_hint=forms.LEGAL_NAME_HINT,
+        legal_name_hint=forms.LEGAL_NAME_LOCKED_HINT if user.legal_name_locked else forms.LEGAL_NAME_HINT,
         state_name=state_name,
     )
 

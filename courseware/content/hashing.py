@@ -40,7 +40,7 @@ def course_hash(course: CourseFile, lesson_hashes: dict[str, str]) -> str:
         for name in (
             "title", "summary", "instructor", "price_cents", "currency", "contact_hours", "level",
             "category", "objectives", "approval", "watch_percent", "completion", "community", "status",
-            "publish_at", "sequential", "description", "post_test", "evaluation",
+            "publish_at", "sequential", "description", "post_test", "evaluation", "certificate",
         )
     }
     modules = [

@@ -36,6 +36,10 @@ def read_module(ctx: CourseContext, folder: Path, slug: str) -> ModuleFile:
     return module
 
 
+# /learn/<course>/<these> are the course's own pages, so no lesson may take the address.
+RESERVED_LESSON_SLUGS = frozenset({"post-test", "evaluation", "certificate"})
+
+
 def _lesson_files(ctx: CourseContext, folder: Path) -> list[tuple[Path, str]]:
     found = []
     for path in folder.glob("*.md"):
@@ -44,6 +48,9 @@ def _lesson_files(ctx: CourseContext, folder: Path) -> list[tuple[Path, str]]:
         numbered = split_numbered_name(path.stem)
         if numbered is None:
             ctx.source(path).error(None, None, "lesson file names must look like 01-lesson-slug.md")
+        elif numbered[1] in RESERVED_LESSON_SLUGS:
+            taken = f'"{numbered[1]}" is taken by a course page (/learn/<course>/{numbered[1]})'
+            ctx.source(path).error(None, None, f"{taken}: rename the file")
         else:
             found.append((numbered[0], path.name, path, numbered[1]))
     return [(path, slug) for _number, _name, path, slug in sorted(found)]

@@ -35,6 +35,8 @@ class Course(db.Model):
     completion: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     post_test: Mapped[dict | None] = mapped_column(sa.JSON)
     evaluation: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Per-course overrides of the certificate's provider and signer (CERTIFICATE_* configuration).
+    certificate: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     community: Mapped[bool] = mapped_column(default=False)
     sequential: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT)

@@ -28,8 +28,9 @@ from courseware.content.yamldoc import ContentError, Fields, read_front_matter
 
 COURSE_FIELDS = (
     "title", "slug", "summary", "instructor", "price", "contact_hours", "level", "category", "objectives",
-    "approval", "completion", "community", "status", "publish_at", "sequential",
+    "approval", "completion", "community", "status", "publish_at", "sequential", "certificate",
 )
+CERTIFICATE_FIELDS = ("signer", "signer_title", "signature", "provider")
 COMPLETION_DEFAULTS = {"watch_percent": 90, "post_test": None, "evaluation": False, "attestation": False}
 
 
@@ -81,6 +82,7 @@ def _read_course_md(ctx: CourseContext, course: CourseFile) -> None:
     course.category = fields.text("category", max_length=80) or ""
     course.objectives = fields.text_list("objectives", required=True, min_items=1) or []
     course.approval = _approval(fields)
+    course.certificate = _certificate_overrides(ctx, fields)
     _read_completion(fields, course)
     course.community = fields.flag("community")
     course.sequential = fields.flag("sequential")
@@ -105,6 +107,26 @@ def _approval(fields: Fields) -> dict | None:
     aota.check_unknown(("provider", "number"))
     provider, number = aota.text("provider", max_length=200), aota.text("number", max_length=40)
     return {"aota": {"provider": provider, "number": number}} if provider and number else None
+
+
+def _certificate_overrides(ctx: CourseContext, fields: Fields) -> dict:
+    """`certificate: {signer, signer_title, signature, provider}`: who signs this course's certificates."""
+    overrides = fields.mapping("certificate")
+    if overrides is None:
+        return {}
+    overrides.check_unknown(CERTIFICATE_FIELDS)
+    found = {key: overrides.text(key, required=False, max_length=200) for key in CERTIFICATE_FIELDS}
+    signature = found.get("signature")
+    if signature and not _is_signature_image(ctx.course_dir, signature):
+        overrides.error("signature", f'"{signature}" must be a PNG or JPEG file inside the course folder')
+        found["signature"] = None
+    return {key: value for key, value in found.items() if value}
+
+
+def _is_signature_image(course_dir: Path, name: str) -> bool:
+    path = (course_dir / name).resolve()
+    inside = path.is_relative_to(course_dir.resolve())
+    return inside and path.suffix.lower() in (".png", ".jpg", ".jpeg") and path.is_file()
 
 
 def _read_completion(fields: Fields, course: CourseFile) -> None:

@@ -7,7 +7,9 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from courseware.content.context import CourseContext
 from courseware.content.yamldoc import Fields, read_yaml_file, scalar_int
 
-EVALUATION_TYPES = ("rating", "text", "choice")
+# rating: 1-5 agreement; text: free text; choice: one of `choices`; number: a decimal 0..1000;
+# objectives: one rating per course objective, answered under the keys <key>_1 .. <key>_n.
+EVALUATION_TYPES = ("rating", "text", "choice", "number", "objectives")
 _KEY = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -21,13 +23,16 @@ def read_post_test(ctx: CourseContext) -> dict | None:
 
 
 def read_evaluation(ctx: CourseContext) -> dict | None:
-    """{"questions": [{key, prompt, type, choices, required}, ...]}."""
+    """{"questions": [{key, prompt, type, choices, required}, ...]}; `type` is one of EVALUATION_TYPES."""
     fields = _questions_file(ctx, "evaluation.yaml")
     if fields is None:
         return None
     keys_seen: dict[str, int] = {}
-    questions = [_evaluation_question(fields, index, node, keys_seen) for index, node in _items(fields)]
-    return {"questions": questions} if all(questions) else None
+    items = _items(fields)
+    questions = [_evaluation_question(fields, index, node, keys_seen) for index, node in items]
+    if not all(questions):
+        return None
+    return {"questions": questions} if _objective_keys_are_free(fields, items, questions) else None
 
 
 def _questions_file(ctx: CourseContext, name: str) -> Fields | None:
@@ -120,6 +125,21 @@ def _evaluation_key(question: Fields, index: int, keys_seen: dict[str, int]) -> 
     if key is not None:
         keys_seen[key] = index
     return key
+
+
+def _objective_keys_are_free(fields: Fields, items: list[tuple[int, Node]], questions: list[dict]) -> bool:
+    """An `objectives` question answers under <key>_1, <key>_2, ...: no other key may look like those."""
+    owners = {question["key"]: index for index, question in enumerate(questions)
+              if question["type"] == "objectives"}
+    free = True
+    for (index, node), question in zip(items, questions, strict=True):
+        prefix, _, number = question["key"].rpartition("_")
+        if prefix in owners and number.isdigit():
+            owner = f"questions[{owners[prefix]}]"
+            fields.nested(node, f"questions[{index}].").error(
+                "key", f'"{question["key"]}" is taken by the answers to the objectives question {owner}')
+            free = False
+    return free
 
 
 def _evaluation_choices(question: Fields, kind: str | None) -> list[str] | None:

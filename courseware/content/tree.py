@@ -60,6 +60,7 @@ class CourseFile:
     category: str = ""
     objectives: list[str] = field(default_factory=list)
     approval: dict | None = None
+    certificate: dict = field(default_factory=dict)
     watch_percent: int = 90
     completion: dict = field(default_factory=dict)
     community: bool = False

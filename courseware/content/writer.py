@@ -50,8 +50,8 @@ def write_course(parsed: CourseFile, course: Course | None, lesson_hashes: dict[
 def _apply_course(parsed: CourseFile, course: Course, digest: str, now: datetime) -> None:
     for name in (
         "title", "summary", "instructor", "price_cents", "currency", "contact_hours", "level", "category",
-        "objectives", "approval", "watch_percent", "completion", "community", "sequential", "status",
-        "publish_at",
+        "objectives", "approval", "certificate", "watch_percent", "completion", "community", "sequential",
+        "status", "publish_at",
     ):
         setattr(course, name, getattr(parsed, name))
     course.post_test = _with_html(parsed.post_test)

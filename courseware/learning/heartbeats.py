@@ -71,7 +71,7 @@ def record_heartbeat(
     completes_now = row.completed_at is None and state.percent >= row.watch_percent
     _write(row, state, heartbeat.position, now)
     if completes_now:
-        count_completion(row.enrolment_id, row.credit_minutes, now)
+        count_completion(row.enrolment_id, row.credit_minutes, row.lesson_count, now)
     complete = row.completed_at is not None or completes_now
     return HeartbeatResult(state.watched_seconds, duration, state.percent, complete)
 
@@ -143,6 +143,7 @@ def _load_statement() -> sa.Select:
             Lesson.duration_seconds,
             Lesson.credit_minutes,
             Course.watch_percent,
+            Course.lesson_count,
             Enrolment.id.label("enrolment_id"),
         )
         .join(Enrolment, LessonProgress.enrolment_id == Enrolment.id)

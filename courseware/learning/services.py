@@ -12,6 +12,7 @@ from sqlalchemy.orm import defer, load_only
 from courseware.content.models import Course, Lesson, Module, Status
 from courseware.db import insert_ignoring_duplicates
 from courseware.extensions import db
+from courseware.learning import signals
 from courseware.learning.models import Enrolment, EnrolmentSource, LessonProgress
 
 
@@ -223,7 +224,7 @@ def load_lesson_body(lesson: Lesson) -> tuple[str, str]:
 
 
 def mark_reading_done(
-    enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, now: datetime
+    enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, lesson_count: int, now: datetime
 ) -> None:
     """A reading lesson is complete when the learner, having opened it, marks it done."""
     if lesson.has_video:
@@ -232,12 +233,16 @@ def mark_reading_done(
         raise EnrolmentError("Open the lesson before marking it as done.")
     if progress.completed_at is None:
         progress.completed_at = now
-        count_completion(enrolment.id, lesson.credit_minutes, now)
+        count_completion(enrolment.id, lesson.credit_minutes, lesson_count, now)
 
 
-def count_completion(enrolment_id: int, credit_minutes: int, now: datetime) -> None:
-    """A lesson was completed: keep the enrolment's counters (shown on every progress bar) in step."""
-    db.session.execute(
+def count_completion(enrolment_id: int, credit_minutes: int, lesson_count: int, now: datetime) -> None:
+    """A lesson was completed: keep the enrolment's counters (shown on every progress bar) in step.
+
+    When that was the course's last lesson, `lessons_completed` is announced: the certificate may
+    now be due (the listener checks every requirement from the stored facts, not from this count).
+    """
+    completed = db.session.execute(
         sa.update(Enrolment)
         .where(Enrolment.id == enrolment_id)
         .values(
@@ -245,8 +250,11 @@ def count_completion(enrolment_id: int, credit_minutes: int, now: datetime) -> N
             credit_minutes_completed=Enrolment.credit_minutes_completed + credit_minutes,
             last_activity_at=now,
         )
+        .returning(Enrolment.lessons_completed)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar_one()
+    if completed >= lesson_count:
+        signals.lessons_completed.send(enrolment_id=enrolment_id, now=now)
 
 
 ENROLMENTS_PER_PAGE = 12

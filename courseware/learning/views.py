@@ -84,7 +84,9 @@ def lesson_done(slug: str, lesson_slug: str):
     if page is None or page.enrolment is None:
         abort(404)
     try:
-        services.mark_reading_done(page.enrolment, page.lesson, page.progress, utcnow())
+        services.mark_reading_done(
+            page.enrolment, page.lesson, page.progress, len(page.outline.lessons), utcnow()
+        )
         db.session.commit()
     except services.EnrolmentError as error:
         flash(str(error), "error")

@@ -13,6 +13,7 @@ level: Introductory
 category: Professional Issues
 objectives: [Explain things]
 sumary: typo
+certificate: {signature: ../../outside.png}
 ---
 """
 BAD_VTT = """\
@@ -50,6 +51,7 @@ BROKEN_TREE = {
     "broken/02-more/01-intro.md": "---\ntitle: Intro again\ncredit_minutes: 5\n---\n",
     "broken/02-more/02-bad-yaml.md": "---\ntitle: Bad yaml\ncredit_minutes: [5\n---\n",
     "broken/02-more/03-no-front-matter.md": "# Just a heading\n",
+    "broken/02-more/04-certificate.md": "---\ntitle: Clashes with the certificate page\n---\n",
     "broken/post-test.yaml": (
         "questions:\n  - prompt: Which setting?\n    choices: [Classroom, Clinic]\n    answer: 2\n"
     ),
@@ -71,10 +73,14 @@ EXPECTED = [  # sorted by file, then line
     "courses/broken/02-more/02-bad-yaml.md:4: invalid YAML: expected ',' or ']', but got '<stream end>'",
     "courses/broken/02-more/03-no-front-matter.md:1: missing front matter "
     "(the file must start with a --- line)",
+    'courses/broken/02-more/04-certificate.md: "certificate" is taken by a course page '
+    "(/learn/<course>/certificate): rename the file",
     "courses/broken/course.md:1: title: is required",
     'courses/broken/course.md:2: slug: "Broken_Course" must be lowercase letters, digits and single hyphens',
     'courses/broken/course.md:5: price: "twenty dollars" is not a price like "20.00 USD", or "free"',
     'courses/broken/course.md:10: sumary: unknown field (did you mean "summary"?)',
+    'courses/broken/course.md:11: certificate.signature: "../../outside.png" must be a PNG or JPEG file '
+    "inside the course folder",
     "courses/broken/media/bad.vtt:6: invalid WebVTT: expected a cue timing line like "
     '"00:01.000 --> 00:04.000", got "00:04.000 -> 00:08.000"',
     "courses/broken/post-test.yaml:4: questions[0].answer: 2 is out of range: "

@@ -175,7 +175,7 @@ ONE_ERROR = [  # (file, text, replaced by, the one error expected, relative to t
     (EV, "key: format", "key: Format!",
      'evaluation.yaml:5: questions[1].key: "Format!" must be lowercase letters, digits and underscores'),
     (EV, "type: rating", "type: stars",
-     'evaluation.yaml:4: questions[0].type: "stars" is not one of: rating, text, choice'),
+     'evaluation.yaml:4: questions[0].type: "stars" is not one of: rating, text, choice, number, objectives'),
     (EV, "type: rating", "type: rating\n    choices: [a, b]",
      'evaluation.yaml:5: questions[0].choices: is only for questions of type "choice"'),
 ]

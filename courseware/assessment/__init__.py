@@ -1,0 +1,1 @@
+"""Post-tests and course evaluations."""

@@ -1,0 +1,1 @@
+"""Certificates: eligibility, issuing, PDF, public verification, revocation, audit evidence."""

@@ -1,0 +1,72 @@
+"""The certificate is issued by whatever request meets the last requirement, with no extra step."""
+
+from courseware.assessment import signals as assessment_signals
+from courseware.db import utcnow
+from courseware.extensions import db
+from courseware.learning import signals
+from tests.certificates.helpers import certificates_of, complete_lessons, pass_post_test, submit_evaluation
+from tests.learning.helpers import wind_back_clock
+
+
+def test_the_heartbeat_that_completes_the_last_lesson_issues_the_certificate(app, client, make, login):
+    user = make.user(legal_name="Maya Learner", legal_name_confirmed_at=utcnow())
+    course = make.course(lessons=2)  # lessons only: no post-test, evaluation or attestation
+    enrolment = make.enrolment(user, course)
+    first, last = make.lessons(course)
+    complete_lessons(app, enrolment, [first])
+    login(user)
+    client.get(f"/learn/{course.slug}/{last.slug}")
+    wind_back_clock(app, user, last, 60)
+
+    response = client.post(
+        f"/learn/{course.slug}/{last.slug}/progress", json={"intervals": [[0, 60]], "position": 60, "rate": 1}
+    )
+
+    assert response.get_json()["complete"] is True
+    [certificate] = certificates_of(app, enrolment)
+    assert certificate.snapshot["holder"]["legal_name"] == "Maya Learner"
+    assert certificate.snapshot["assessment"] is None
+
+
+def test_without_a_confirmed_name_the_certificate_waits_for_it(app, client, make, login):
+    user = make.user(legal_name="Maya Learner")
+    course = make.course(lessons=1, video=False)
+    enrolment = make.enrolment(user, course)
+    [lesson] = make.lessons(course)
+    login(user)
+    client.get(f"/learn/{course.slug}/{lesson.slug}")
+
+    client.post(f"/learn/{course.slug}/{lesson.slug}/done")
+
+    assert certificates_of(app, enrolment) == []
+    page = client.get(f"/learn/{course.slug}/certificate").get_data(as_text=True)
+    assert "Confirm and get my certificate" in page
+    assert "I completed this activity myself." not in page  # the course asks for no attestation
+
+
+def test_submitting_the_evaluation_last_issues_the_certificate(app, make):
+    user = make.user(legal_name="Maya Learner", legal_name_confirmed_at=utcnow())
+    course = make.course(lessons=1, completion={"evaluation": True})
+    enrolment = make.enrolment(user, course)
+    complete_lessons(app, enrolment, make.lessons(course))
+    submit_evaluation(app, enrolment)
+
+    with app.test_request_context():
+        assessment_signals.evaluation_submitted.send(app, enrolment_id=enrolment.id, now=utcnow())
+        db.session.commit()
+
+    assert len(certificates_of(app, enrolment)) == 1
+
+
+def test_a_signal_for_an_unfinished_enrolment_issues_nothing(app, make):
+    user = make.user(legal_name="Maya Learner", legal_name_confirmed_at=utcnow())
+    course = make.course(lessons=2, completion={"post_test": {"pass_percent": 80, "attempts": 2}},
+                         post_test={"questions": []})
+    enrolment = make.enrolment(user, course)
+    complete_lessons(app, enrolment, make.lessons(course))
+    pass_post_test(app, enrolment, score="50", passed=False)
+
+    with app.test_request_context():
+        signals.lessons_completed.send(enrolment_id=enrolment.id, now=utcnow())
+
+    assert certificates_of(app, enrolment) == []
