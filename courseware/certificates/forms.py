@@ -53,7 +53,8 @@ class ConfirmForm(Form):
 
 
 class RevokeForm(Form):
-    reason = TextAreaField(
+    # Not `reason`: the reissue form beside it on the evidence page has a field of that name.
+    revoke_reason = TextAreaField(
         "Reason",
         filters=[_strip],
         validators=[

@@ -38,6 +38,9 @@ class Checklist(CourseSteps):
     attestation_required: bool
     attestation: Attestation | None
     certificate: Certificate | None  # the valid one, if issued
+    # The latest certificate, when it was revoked without a replacement (refunded, issued in
+    # error): the learner sees why, and only the author can issue another.
+    revoked_certificate: Certificate | None
     name_confirmed: bool  # the learner confirmed the legal name to print (DESIGN §3)
 
     @property
@@ -85,23 +88,30 @@ def load_checklist(course: Course, enrolment: Enrolment, user: User, now: dateti
         evaluation_submitted_at=row.evaluation_submitted_at,
         attestation_required=bool(completion.get("attestation")),
         attestation=row.Attestation,
-        certificate=row.Certificate,
+        certificate=row.Certificate if row.Certificate and row.Certificate.is_valid else None,
+        revoked_certificate=row.Certificate if row.Certificate and not row.Certificate.is_valid else None,
         name_confirmed=user.legal_name_confirmed_at is not None and bool(user.legal_name),
     )
 
 
 @cache
 def _facts_statement() -> sa.Select:
-    """The attestation, the evaluation's time and the valid certificate of one enrolment."""
+    """The attestation, the evaluation's time and the latest certificate of one enrolment.
+
+    A valid certificate is always the latest: a correction revokes the old one and adds a newer.
+    """
     enrolment_id = sa.bindparam("enrolment_id")
+    latest_certificate = (
+        sa.select(sa.func.max(Certificate.id))
+        .where(Certificate.enrolment_id == Enrolment.id)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
     return (
         sa.select(Attestation, EvaluationResponse.submitted_at.label("evaluation_submitted_at"), Certificate)
         .select_from(Enrolment)
         .outerjoin(Attestation, Attestation.enrolment_id == Enrolment.id)
         .outerjoin(EvaluationResponse, EvaluationResponse.enrolment_id == Enrolment.id)
-        .outerjoin(
-            Certificate,
-            sa.and_(Certificate.enrolment_id == Enrolment.id, Certificate.revoked_at.is_(None)),
-        )
+        .outerjoin(Certificate, Certificate.id == latest_certificate)
         .where(Enrolment.id == enrolment_id)
     )

@@ -58,7 +58,7 @@ def issue_if_due(
     Two requests completing the last requirement at the same moment both try to insert; the
     partial unique index lets one in, and the other returns the certificate that won.
     """
-    if not checklist.complete:
+    if not checklist.complete or checklist.revoked_certificate is not None:
         return None
     if checklist.certificate is not None:
         return checklist.certificate

@@ -37,11 +37,14 @@ def certificate(slug: str):
                 form.legal_name.errors.append(str(error))
             else:
                 return _issue_and_show(checklist, now)
-    elif checklist.complete and checklist.certificate is None:
+    elif checklist.complete and not (checklist.certificate or checklist.revoked_certificate):
         # Every requirement is met but no certificate exists (met before certificates were issued
         # here): issue it now, once, like the moment the last requirement was met.
         return _issue_and_show(checklist, now)
-    return render_template("certificates/certificate.html", checklist=checklist, form=form)
+    return render_template(
+        "certificates/certificate.html", checklist=checklist, form=form,
+        attestation_statement=services.ATTESTATION_STATEMENT,
+    )
 
 
 def _issue_and_show(checklist, now):
@@ -124,7 +127,7 @@ def revoke(public_id: str):
     form = RevokeForm()
     if form.validate():
         try:
-            services.revoke(found.certificate, form.reason.data, current_user.id, utcnow())
+            services.revoke(found.certificate, form.revoke_reason.data, current_user.id, utcnow())
         except services.CertificateError as error:
             flash(str(error), "error")
         else:

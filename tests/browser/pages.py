@@ -38,6 +38,7 @@ def signed_out_pages(app) -> list[MainPage]:
         MainPage("login", "/auth/login"),
         MainPage("forgot-password", "/auth/forgot"),
         MainPage("not-found", "/courses/no-such-course", status=404),
+        MainPage("verify-unknown", f"/verify/{'0' * 32}", status=404),
     ]
 
 
@@ -51,6 +52,11 @@ def signed_in_pages(app) -> list[MainPage]:
         MainPage("course-home", f"/learn/{FREE_COURSE}/"),
         MainPage("player", f"/learn/{FREE_COURSE}/{lessons[1]}"),
         MainPage("player-with-handout", f"/learn/{FREE_COURSE}/{lessons[2]}"),
+        # Lessons 2 and 3 are still to do: each step says so, with links to them.
+        MainPage("certificate-steps", f"/learn/{FREE_COURSE}/certificate"),
+        MainPage("post-test-locked", f"/learn/{FREE_COURSE}/post-test"),
+        MainPage("evaluation-locked", f"/learn/{FREE_COURSE}/evaluation"),
+        MainPage("transcript", "/me/transcript"),
         MainPage("profile", "/me/profile"),
         MainPage("change-password", "/me/password"),
         MainPage("login-signed-in", "/auth/login"),

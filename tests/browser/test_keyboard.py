@@ -128,6 +128,7 @@ def test_the_profile_details_form_works_with_the_keyboard_alone(app, learner, le
         Stop("legal_name", keys=("ControlOrMeta+a",), text="Maya Rose Ortiz"),  # typed over
         Stop("credential", keys=("ArrowDown",)),  # "Choose your credential" -> OTR/L, list closed
         Stop("credential_other"),
+        Stop("time_zone", keys=("ArrowDown",)),  # Central (the default) -> Mountain time
         Stop("Save details", keys=("Enter",)),
     ])
     expect(page.get_by_role("status").filter(has_text="Your profile is saved.")).to_be_visible()
@@ -135,6 +136,7 @@ def test_the_profile_details_form_works_with_the_keyboard_alone(app, learner, le
     expect(page.get_by_label("Credential", exact=True)).to_have_value("OTR/L")
     user = find_user(app, learner.email)
     assert (user.display_name, user.legal_name, user.credential) == ("Maya Ortiz", "Maya Rose Ortiz", "OTR/L")
+    assert user.time_zone == "America/Denver"
 
 
 def test_the_add_licence_form_works_with_the_keyboard_alone(app, learner, learner_page: Page):
@@ -144,7 +146,7 @@ def test_the_add_licence_form_works_with_the_keyboard_alone(app, learner, learne
     tab_through(page, [
         # Past the details form, untouched...
         Stop("display_name"), Stop("legal_name"), Stop("credential"), Stop("credential_other"),
-        Stop("Save details"),
+        Stop("time_zone"), Stop("Save details"),
         # ...to the licence form.
         Stop("state", text="Texas"),  # typed on the closed list: it jumps to the option
         Stop("profession", keys=("ArrowDown", "ArrowDown")),  # past OT to OTA

@@ -127,11 +127,11 @@ def test_revoking_needs_a_reason_and_then_shows_on_the_verification_page(app, is
     certificate, author, _enrolment = issued
     path = f"/studio/certificates/{certificate.public_id}/revoke"
 
-    response = author.post(path, data={"reason": ""})
+    response = author.post(path, data={"revoke_reason": ""})
     assert response.status_code == 400
-    assert 'id="reason-error">Say why' in response.get_data(as_text=True)
+    assert 'id="revoke_reason-error">Say why' in response.get_data(as_text=True)
 
-    author.post(path, data={"reason": "Refunded"})
+    author.post(path, data={"revoke_reason": "Refunded"})
     page = app.test_client().get(f"/verify/{certificate.public_id}").get_data(as_text=True)
     assert "Revoked" in page and "Reason: Refunded" in page
     [stored] = certificates_of(app, _enrolment)
@@ -162,12 +162,13 @@ def test_reissue_revokes_and_points_the_old_id_at_the_new_one(app, issued):
 
 def test_a_revoked_certificate_cannot_be_reissued_or_revoked_again(app, issued):
     certificate, author, enrolment = issued
-    author.post(f"/studio/certificates/{certificate.public_id}/revoke", data={"reason": "Issued in error"})
+    revoke_path = f"/studio/certificates/{certificate.public_id}/revoke"
+    author.post(revoke_path, data={"revoke_reason": "Issued in error"})
 
     reissue = author.post(
         f"/studio/certificates/{certificate.public_id}/reissue", data={"legal_name": "X", "reason": "Y"}
     )
-    again = author.post(f"/studio/certificates/{certificate.public_id}/revoke", data={"reason": "Again"})
+    again = author.post(revoke_path, data={"revoke_reason": "Again"})
 
     assert reissue.status_code == 400 and again.status_code == 400
     assert "already revoked" in again.get_data(as_text=True)
@@ -178,5 +179,5 @@ def test_a_revoked_certificate_cannot_be_reissued_or_revoked_again(app, issued):
 def test_unknown_certificates_are_404_in_the_studio(issued):
     _certificate, author, _enrolment = issued
     assert author.get("/studio/certificates/" + "0" * 32).status_code == 404
-    revoke = author.post("/studio/certificates/" + "0" * 32 + "/revoke", data={"reason": "x"})
+    revoke = author.post("/studio/certificates/" + "0" * 32 + "/revoke", data={"revoke_reason": "x"})
     assert revoke.status_code == 404

@@ -3,8 +3,13 @@
 import secrets
 
 import pytest
+import sqlalchemy as sa
 
 from courseware.accounts.models import Role
+from courseware.certificates import services
+from courseware.certificates.models import Certificate
+from courseware.db import utcnow
+from courseware.extensions import db
 from tests.certificates.helpers import certificates_of, ready_for_attestation
 
 
@@ -90,3 +95,17 @@ def test_a_visitor_is_sent_to_log_in_for_the_pdf(app, issued):
     response = app.test_client().get(f"/certificates/{certificate.public_id}.pdf")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_a_revoked_certificate_is_not_issued_again_when_the_holder_returns(app, issued, client):
+    user, course, certificate = issued
+    with app.app_context():
+        stored = db.session.get(Certificate, certificate.id)
+        services.revoke(stored, "Refunded", None, utcnow())
+        db.session.commit()
+
+    page = client.get(f"/learn/{course.slug}/certificate").get_data(as_text=True)
+
+    assert "Your certificate was revoked" in page and "Reason: Refunded" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 1
