@@ -84,7 +84,7 @@ class RegisterFilterForm(Form):
 
     start = DateField("Completed from", validators=[Optional()])
     end = DateField("Completed to", validators=[Optional()])
-    course = SelectField("Course", validate_choice=False, default="")
+    course = SelectField("Course", default="")
 
     def validate_end(self, field) -> None:
         if field.data and self.start.data and field.data < self.start.data:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from courseware.accounts.models import Licence, User
+from courseware.config import PROJECT_ROOT
 from courseware.content import ce
 from courseware.content.models import Course
 
@@ -78,7 +79,7 @@ def build_snapshot(
         "signer": {
             "name": settings.signer_name,
             "title": settings.signer_title,
-            "signature": settings.signature_image,
+            "signature": portable_path(settings.signature_image),
         },
         "assessment": _assessment(earned.post_test_score),
     }
@@ -89,6 +90,23 @@ def with_corrections(snapshot: dict, public_id: str, serial: str, verify_url: st
     corrected = {**snapshot, "public_id": public_id, "serial": serial, "verify_url": verify_url}
     corrected["holder"] = {**snapshot["holder"], "legal_name": legal_name}
     return corrected
+
+
+def portable_path(path: str | None) -> str | None:
+    """Inside the project, a path relative to it: a frozen record must not name one server's folders."""
+    if path is None:
+        return None
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(PROJECT_ROOT)) if resolved.is_relative_to(PROJECT_ROOT) else path
+
+
+def signature_file(snapshot: dict) -> Path | None:
+    """The signature image a snapshot names, if it is still there to print."""
+    name = snapshot["signer"].get("signature")
+    if not name:
+        return None
+    path = PROJECT_ROOT / name  # an absolute name stays as it is
+    return path if path.is_file() else None
 
 
 def pdus(contact_hours: Decimal, assessed: bool) -> Decimal:

@@ -1,6 +1,5 @@
 """The learner's certificate page, the PDF, public verification, and the author's register."""
 
-from pathlib import Path
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,6 +10,7 @@ from courseware.certificates.forms import ConfirmForm, RegisterFilterForm, Reiss
 from courseware.certificates.pdf import render_certificate_pdf
 from courseware.certificates.register import REGISTER_HEADER, register_rows
 from courseware.certificates.requirements import Step
+from courseware.certificates.snapshot import signature_file
 from courseware.csvexport import csv_response
 from courseware.db import utcnow
 from courseware.extensions import db
@@ -59,10 +59,9 @@ def _issue_and_show(checklist, now):
 @login_required
 def pdf(public_id: str):
     certificate = pages.certificate_for(public_id, current_user) or abort(404)
-    signature = certificate.snapshot["signer"].get("signature")
-    signature_path = Path(signature) if signature and Path(signature).is_file() else None
     watermark = None if certificate.is_valid else "REVOKED"
-    response = make_response(render_certificate_pdf(certificate.snapshot, signature_path, watermark))
+    snapshot = certificate.snapshot
+    response = make_response(render_certificate_pdf(snapshot, signature_file(snapshot), watermark))
     response.mimetype = "application/pdf"
     filename = f"certificate-{certificate.serial}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -93,6 +92,9 @@ def register():
 def register_csv():
     form = RegisterFilterForm(request.args)
     form.course.choices = pages.course_choices()
+    if not form.validate():
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        abort(400, f"The register cannot be exported for these filters: {errors}")
     start, end, course_id = _filters(form)
     rows = register_rows(db.session.scalars(pages.register_query(start, end, course_id)))
     span = f"{start or 'start'}_to_{end or 'today'}"
@@ -102,7 +104,7 @@ def register_csv():
 def _filters(form: RegisterFilterForm):
     if not form.validate():
         return None, None, None
-    course_id = int(form.course.data) if (form.course.data or "").isdigit() else None
+    course_id = int(form.course.data) if form.course.data else None  # one of the offered ids
     return form.start.data, form.end.data, course_id
 
 

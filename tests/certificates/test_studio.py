@@ -91,6 +91,18 @@ def test_the_register_csv_holds_every_printed_field_for_the_range(issued):
     assert row["Completed on"] == day
 
 
+@pytest.mark.parametrize(
+    "query", ["start=2026-12-01&end=2026-11-01", "start=yesterday", "course=99999999999"]
+)
+def test_the_csv_refuses_filters_it_cannot_apply_instead_of_exporting_everything(issued, query):
+    _certificate, author, _enrolment = issued
+
+    response = author.get(f"/studio/certificates.csv?{query}")
+
+    assert response.status_code == 400
+    assert "cannot be exported for these filters" in response.get_data(as_text=True)
+
+
 def test_csv_cells_that_spreadsheets_would_run_are_defused(app, make, issued):
     certificate, author, _enrolment = issued
     with app.app_context():
