@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courseware import templating, web
 from courseware.config import load_config
+from courseware.content import structure
 from courseware.db import install_sqlite_pragmas
 from courseware.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -15,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
+    structure.init_app(app)
     web.init_app(app)  # before the blueprints: it sets the URL converters their routes use
     _register_blueprints(app)
     _register_cli(app)

@@ -25,15 +25,27 @@ def check_player(port: int, path: str, credentials: Credentials) -> None:
 
 
 def check_heartbeat(port: int, path: str, credentials: Credentials) -> None:
+    _check_json_post(port, path, credentials, "watched_seconds")
+
+
+def check_floor(port: int, path: str, credentials: Credentials) -> None:
+    """The floor route answers the signed-in user's id: null would mean the session was not read."""
+    answer = _check_json_post(port, path, credentials, "user")
+    if not isinstance(answer["user"], int):
+        raise CheckFailed(f"POST {path} did not find the signed-in learner: {answer}")
+
+
+def _check_json_post(port: int, path: str, credentials: Credentials, expected_key: str) -> dict:
     headers = {**credentials.headers(), "Content-Type": "application/json"}
     status, answer_headers, body = _request(port, "POST", path, headers, json.dumps(HEARTBEAT_BODY))
     try:
         answer = json.loads(body)
     except ValueError:
         answer = {}
-    if status != 200 or "watched_seconds" not in answer:
+    if status != 200 or expected_key not in answer:
         raise CheckFailed(f"POST {path} answered {status}: {_excerpt(answer_headers, body)}")
     _no_new_session(path, answer_headers)
+    return answer
 
 
 def _no_new_session(path: str, headers: dict[str, str]) -> None:

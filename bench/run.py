@@ -33,6 +33,7 @@ from flask import Flask  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench import checks, loadgen, seed, servers, signin  # noqa: E402
+from bench.floor import FLOOR_PATH  # noqa: E402
 from bench.signin import Credentials  # noqa: E402
 from courseware.extensions import db  # noqa: E402
 
@@ -40,6 +41,8 @@ BENCH_DIR = PROJECT_ROOT / "bench"
 RESULTS_DIR = BENCH_DIR / "results"  # git-ignored
 # Minimum req/s as a share of hello world's (the issue's targets).
 TARGET_RATIOS = {"player": 0.3, "heartbeat": 0.5}
+# Measured and shown beside the targets, without a target of their own (bench/floor.py).
+REFERENCES = ("floor",)
 # When wrk stops, requests it had sent are still queued in gunicorn and run after it has gone.
 # Waiting lets them finish, so they do not overlap the next run (and race its first requests).
 DRAIN_SECONDS = 1.0
@@ -85,7 +88,7 @@ class Summary:
 
     @property
     def passed(self) -> bool | None:
-        return None if self.ratios is None else self.ratio >= self.target
+        return None if self.ratios is None or self.target is None else self.ratio >= self.target
 
     @property
     def failed_requests(self) -> int:
@@ -209,7 +212,7 @@ def _dialect(app: Flask) -> str:
 
 def _paths(seeded: seed.Seeded) -> dict[str, str]:
     player = f"/learn/{seeded.course_slug}/{seeded.lesson_slug}"
-    return {"hello": "/", "player": player, "heartbeat": f"{player}/progress"}
+    return {"hello": "/", "player": player, "heartbeat": f"{player}/progress", "floor": FLOOR_PATH}
 
 
 def _serve_and_measure(
@@ -219,13 +222,14 @@ def _serve_and_measure(
     learners_file: Path,
     problems: list[str],
 ) -> list[Round]:
-    """Both servers up at once (an idle sync worker costs nothing), so the rounds can alternate."""
-    logs = {"hello": RESULTS_DIR / "server-hello.log", "app": RESULTS_DIR / "server-app.log"}
+    """All servers up at once (an idle sync worker costs nothing), so the rounds can alternate."""
+    logs = {name: RESULTS_DIR / f"server-{name}.log" for name in ("hello", "app", "floor")}
     env = dict(os.environ)
     hello_server = servers.gunicorn("bench.hello:app", options.workers, env, logs["hello"])
     app_server = servers.gunicorn("app:create_app()", options.workers, env, logs["app"])
-    with hello_server as hello_port, app_server as app_port:
-        targets = _targets(hello_port, app_port, paths)
+    floor_server = servers.gunicorn("bench.floor:create_floor_app()", options.workers, env, logs["floor"])
+    with hello_server as hello_port, app_server as app_port, floor_server as floor_port:
+        targets = _targets(hello_port, app_port, floor_port, paths)
         _check(targets, credentials)
         rounds = [
             _round(targets, options, learners_file, problems, warm_up=index == 0)
@@ -239,20 +243,23 @@ def _serve_and_measure(
     return rounds
 
 
-def _targets(hello_port: int, app_port: int, paths: dict[str, str]) -> list[Target]:
+def _targets(hello_port: int, app_port: int, floor_port: int, paths: dict[str, str]) -> list[Target]:
     return [
         Target("hello", hello_port, paths["hello"]),
         Target("player", app_port, paths["player"], BENCH_DIR / "player.lua"),
         Target("heartbeat", app_port, paths["heartbeat"], BENCH_DIR / "heartbeat.lua"),
+        # The heartbeat's script: the same signed-in JSON POST; the floor ignores the body.
+        Target("floor", floor_port, paths["floor"], BENCH_DIR / "heartbeat.lua"),
     ]
 
 
 def _check(targets: list[Target], credentials: list[Credentials]) -> None:
-    _hello, player, heartbeat = targets
+    _hello, player, heartbeat, floor = targets
     # The page first: opening it starts the lesson's watch-time clock the heartbeat needs.
     for item in credentials:
         checks.check_player(player.port, player.path, item)
         checks.check_heartbeat(heartbeat.port, heartbeat.path, item)
+        checks.check_floor(floor.port, floor.path, item)
 
 
 def _round(
@@ -282,7 +289,7 @@ def _round(
 def _summarise(rounds: list[Round], paths: dict[str, str]) -> list[Summary]:
     hello = [each["hello"] for each in rounds]
     summaries = [Summary("hello", paths["hello"], hello)]
-    for name, target_ratio in TARGET_RATIOS.items():
+    for name, target_ratio in [*TARGET_RATIOS.items(), *((name, None) for name in REFERENCES)]:
         measured = [each[name] for each in rounds]
         ratios = [m.requests_per_sec / h.requests_per_sec for m, h in zip(measured, hello, strict=True)]
         summaries.append(Summary(name, paths[name], measured, ratios, target_ratio))
@@ -311,8 +318,10 @@ def _row(summary: Summary) -> str:
     if summary.ratios is not None:
         ratio = f"{summary.ratio:.3f}"
         spread = f"{min(summary.ratios):.3f}–{max(summary.ratios):.3f}"
-        target = f"≥ {summary.target:.2f}"
+        target = f"≥ {summary.target:.2f}" if summary.target is not None else ""
     verdict = {None: "baseline", True: "PASS", False: "FAIL (below target)"}[summary.passed]
+    if summary.ratios is not None and summary.target is None:
+        verdict = "reference"
     return (
         f"{summary.name:<10} {summary.requests_per_sec:>9.1f} {_ms(summary.latency_ms('p50')):>8} "
         f"{_ms(summary.latency_ms('p99')):>8} {ratio:>8} {spread:>13} {target:>8}  {verdict}"

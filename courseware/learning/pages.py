@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from courseware.content.models import Course, Lesson
+from courseware.content.models import Course
+from courseware.content.structure import LessonEntry
 from courseware.learning import services
-from courseware.learning.models import Enrolment, LessonProgress
-from courseware.learning.services import Outline
+from courseware.learning.models import Enrolment
+from courseware.learning.services import LessonState, Outline
 
 
 @dataclass
@@ -16,7 +17,7 @@ class CourseHomePage:
     outline: Outline
 
     @property
-    def resume(self) -> Lesson | None:
+    def resume(self) -> LessonEntry | None:
         if self.enrolment is None:
             return None
         return self.outline.resume_lesson(self.enrolment.last_lesson_id)
@@ -27,11 +28,9 @@ class PlayerPage:
     course: Course
     enrolment: Enrolment | None
     outline: Outline
-    lesson: Lesson
-    progress: LessonProgress | None = None
-    blocker: Lesson | None = None
-    body_html: str = ""
-    transcript_html: str = ""
+    lesson: LessonEntry
+    progress: LessonState | None = None
+    blocker: LessonEntry | None = None
 
     @property
     def may_watch(self) -> bool:
@@ -43,11 +42,11 @@ class PlayerPage:
         return self.enrolment is not None and self.blocker is None
 
     @property
-    def previous(self) -> Lesson | None:
+    def previous(self) -> LessonEntry | None:
         return self.outline.neighbours(self.lesson)[0]
 
     @property
-    def next(self) -> Lesson | None:
+    def next(self) -> LessonEntry | None:
         return self.outline.neighbours(self.lesson)[1]
 
 
@@ -80,5 +79,4 @@ def player(slug: str, lesson_slug: str, user_id: int | None, now: datetime) -> P
         return page
     if page.enrolment is not None:
         page.progress = services.open_lesson(page.enrolment, page.lesson, page.progress, now)
-    page.body_html, page.transcript_html = services.load_lesson_body(page.lesson)
     return page

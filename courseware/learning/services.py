@@ -1,15 +1,16 @@
 """Enrolments, the course outline with each learner's progress, and opening lessons."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy.orm import defer
 
-from courseware.content.models import Course, Lesson, Module, Status
+from courseware.content.models import Course, Lesson
+from courseware.content.structure import LessonEntry, ModuleEntry, course_structure
 from courseware.db import insert_ignoring_duplicates
 from courseware.extensions import db
 from courseware.learning import signals
@@ -20,10 +21,24 @@ class EnrolmentError(Exception):
     """The learner cannot enrol this way; the message says why."""
 
 
+# Reopening the lesson they are on within this time does not rewrite the learner's enrolment:
+# "last activity" is shown to the minute at most, and a reload is the commonest page view.
+ACTIVITY_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class LessonState:
+    """One learner's progress in one lesson, as the pages show it."""
+
+    completed_at: datetime | None = None
+    position_seconds: float = 0.0
+    watched_seconds: float = 0.0
+
+
 @dataclass
 class OutlineModule:
-    module: Module
-    lessons: list[Lesson] = field(default_factory=list)
+    module: ModuleEntry
+    lessons: list[LessonEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -31,19 +46,19 @@ class Outline:
     """A course's live lessons in order, and one learner's progress through them."""
 
     modules: list[OutlineModule]
-    lessons: list[Lesson]
-    progress: dict[int, LessonProgress]
+    lessons: list[LessonEntry]
+    progress: dict[int, LessonState]
     sequential: bool
     _positions: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._positions = {lesson.id: index for index, lesson in enumerate(self.lessons)}
 
-    def is_done(self, lesson: Lesson) -> bool:
+    def is_done(self, lesson: LessonEntry) -> bool:
         row = self.progress.get(lesson.id)
         return row is not None and row.completed_at is not None
 
-    def blocker(self, lesson: Lesson) -> Lesson | None:
+    def blocker(self, lesson: LessonEntry) -> LessonEntry | None:
         """In a sequential course, the earlier lesson that must be completed first."""
         if not self.sequential or lesson.preview:
             return None
@@ -51,16 +66,16 @@ class Outline:
         previous = self.lessons[index - 1] if index > 0 else None
         return previous if previous is not None and not self.is_done(previous) else None
 
-    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    def neighbours(self, lesson: LessonEntry) -> tuple[LessonEntry | None, LessonEntry | None]:
         index = self._positions[lesson.id]
         previous = self.lessons[index - 1] if index > 0 else None
         following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
 
-    def find(self, slug: str) -> Lesson | None:
+    def find(self, slug: str) -> LessonEntry | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
 
-    def resume_lesson(self, last_lesson_id: int | None) -> Lesson | None:
+    def resume_lesson(self, last_lesson_id: int | None) -> LessonEntry | None:
         """Where "continue" goes: the last lesson opened if unfinished, else the next unfinished one."""
         start = 0
         for index, lesson in enumerate(self.lessons):
@@ -86,12 +101,12 @@ def find_course_and_enrolment(slug: str, user_id: int | None, now: datetime):
 
 
 def load_outline(course: Course, enrolment: Enrolment | None, now: datetime) -> Outline:
-    """Two statements whatever the course size: the live lessons with modules, and progress rows."""
-    rows = db.session.execute(_outline_statement(), {"course_id": course.id, "now": now}).all()
+    """The live lessons (from the course structure in memory) and one statement for progress."""
     modules: dict[int, OutlineModule] = {}
-    for lesson, module in rows:
+    lessons = []
+    for lesson, module in course_structure(course).live(now):
         modules.setdefault(module.id, OutlineModule(module)).lessons.append(lesson)
-    lessons = [lesson for lesson, _module in rows]
+        lessons.append(lesson)
     return Outline(list(modules.values()), lessons, _progress_rows(enrolment), course.sequential)
 
 
@@ -112,48 +127,23 @@ def _course_and_enrolment_statement() -> sa.Select:
     )
 
 
-@cache
-def _outline_statement() -> sa.Select:
-    """Built once: the outline runs on every course page, and only the columns it shows load."""
-    now = sa.bindparam("now", type_=Lesson.publish_at.type)
-    return (
-        sa.select(Lesson, Module)
-        .join(Module, Lesson.module_id == Module.id)
-        .options(
-            load_only(
-                Lesson.id, Lesson.module_id, Lesson.slug, Lesson.position, Lesson.title, Lesson.video_path,
-                Lesson.captions_path, Lesson.duration_seconds, Lesson.credit_minutes, Lesson.downloads,
-                Lesson.preview, Lesson.revision,
-            ),
-            load_only(Module.id, Module.title, Module.position),
-        )
-        .where(Lesson.course_id == sa.bindparam("course_id"))
-        .where(Lesson.retired_at.is_(None), Module.retired_at.is_(None))
-        .where(Lesson.status == Status.PUBLISHED)
-        .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
-        .order_by(Module.position, Lesson.position)
-    )
-
-
-def _progress_rows(enrolment: Enrolment | None) -> dict[int, LessonProgress]:
+def _progress_rows(enrolment: Enrolment | None) -> dict[int, LessonState]:
     if enrolment is None:
         return {}
-    rows = db.session.scalars(_progress_statement(), {"enrolment_id": enrolment.id})
-    return {row.lesson_id: row for row in rows}
+    rows = db.session.execute(_progress_statement(), {"enrolment_id": enrolment.id})
+    return {
+        row.lesson_id: LessonState(row.completed_at, row.position_seconds, row.watched_seconds)
+        for row in rows
+    }
 
 
 @cache
 def _progress_statement() -> sa.Select:
-    return (
-        sa.select(LessonProgress)
-        .options(
-            load_only(
-                LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.position_seconds,
-                LessonProgress.watched_seconds, LessonProgress.version,
-            )
-        )
-        .where(LessonProgress.enrolment_id == sa.bindparam("enrolment_id"))
-    )
+    """Plain values, not ORM objects: pages only read them, and a course has dozens."""
+    return sa.select(
+        LessonProgress.lesson_id, LessonProgress.completed_at,
+        LessonProgress.position_seconds, LessonProgress.watched_seconds,
+    ).where(LessonProgress.enrolment_id == sa.bindparam("enrolment_id"))
 
 
 def enrol(user_id: int, course: Course, source: str, now: datetime) -> tuple[Enrolment, bool]:
@@ -180,8 +170,8 @@ def _enrolment(user_id: int, course_id: int) -> Enrolment | None:
 
 
 def open_lesson(
-    enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, now: datetime
-) -> LessonProgress:
+    enrolment: Enrolment, lesson: LessonEntry, progress: LessonState | None, now: datetime
+) -> LessonState:
     """The learner opened a lesson page: start its watch-time clock and remember where they are.
 
     Two tabs or a double reload may open the same lesson at once. Restarting the clock is a plain
@@ -189,50 +179,55 @@ def open_lesson(
     the row keeps the row the other request made.
     """
     if progress is None:
-        values = dict(
-            enrolment_id=enrolment.id,
-            lesson_id=lesson.id,
-            lesson_revision=lesson.revision,
-            opened_at=now,
-            clock_at=now,
-            watched_intervals=[],
-            watched_seconds=0.0,
-            position_seconds=0.0,
-            heartbeats=0,
-            version=1,
-        )
-        insert_ignoring_duplicates(db.session, LessonProgress, values)
-        progress = LessonProgress(**values)  # what the page shows; the row is in the database
+        insert_ignoring_duplicates(db.session, LessonProgress, dict(
+            enrolment_id=enrolment.id, lesson_id=lesson.id, lesson_revision=lesson.revision,
+            opened_at=now, clock_at=now, watched_intervals=[], watched_seconds=0.0,
+            position_seconds=0.0, heartbeats=0, version=1,
+        ))
+        progress = LessonState()
     else:
-        db.session.execute(
-            sa.update(LessonProgress)
-            .where(LessonProgress.id == progress.id)
-            .values(clock_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    enrolment.last_lesson_id = lesson.id
-    enrolment.last_activity_at = now
+        params = {"enrolment": enrolment.id, "lesson": lesson.id, "now": now}
+        db.session.execute(_restart_clock_statement(), params)
+    if enrolment.last_lesson_id != lesson.id or not _recent(enrolment.last_activity_at, now):
+        enrolment.last_lesson_id = lesson.id
+        enrolment.last_activity_at = now
     return progress
 
 
-def load_lesson_body(lesson: Lesson) -> tuple[str, str]:
-    """The deferred columns the player shows for the current lesson, in one statement."""
-    row = db.session.execute(
-        sa.select(Lesson.body_html, Lesson.transcript_html).where(Lesson.id == lesson.id)
-    ).one()
-    return row.body_html, row.transcript_html
+def _recent(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and now - moment < ACTIVITY_RESOLUTION
+
+
+@cache
+def _restart_clock_statement() -> sa.Update:
+    return (
+        sa.update(LessonProgress)
+        .where(LessonProgress.enrolment_id == sa.bindparam("enrolment"))
+        .where(LessonProgress.lesson_id == sa.bindparam("lesson"))
+        .values(clock_at=sa.bindparam("now"))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_reading_done(
-    enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None, lesson_count: int, now: datetime
+    enrolment: Enrolment, lesson: LessonEntry, progress: LessonState | None, lesson_count: int, now: datetime
 ) -> None:
-    """A reading lesson is complete when the learner, having opened it, marks it done."""
+    """A reading lesson is complete when the learner, having opened it, marks it done.
+
+    The update only matches a row not yet complete, so a double click counts the lesson once.
+    """
     if lesson.has_video:
         raise EnrolmentError("This lesson completes when you have watched enough of the video.")
     if progress is None:
         raise EnrolmentError("Open the lesson before marking it as done.")
-    if progress.completed_at is None:
-        progress.completed_at = now
+    completed = db.session.execute(
+        sa.update(LessonProgress)
+        .where(LessonProgress.enrolment_id == enrolment.id, LessonProgress.lesson_id == lesson.id)
+        .where(LessonProgress.completed_at.is_(None))
+        .values(completed_at=now, version=LessonProgress.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if completed:
         count_completion(enrolment.id, lesson.credit_minutes, lesson_count, now)
 
 

@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from courseware.db import utcnow
 from courseware.extensions import db, limiter
@@ -91,9 +90,6 @@ def lesson_done(slug: str, lesson_slug: str):
     except services.EnrolmentError as error:
         flash(str(error), "error")
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug))
-    except StaleDataError:
-        # A double click: the other request marked the lesson done (and counted it) first.
-        db.session.rollback()
     flash(f"“{page.lesson.title}” is complete.", "success")
     following = page.outline.neighbours(page.lesson)[1]
     if following is not None:
