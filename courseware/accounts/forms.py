@@ -161,7 +161,7 @@ class LicenceForm(Form):
     state = SelectField(
         "State",
         choices=[SelectChoice("", "Choose a state"), *(SelectChoice(*item) for item in US_STATES.items())],
-        validators=[DataRequired("Choose the state that issued the licence.")],
+        validators=[DataRequired("Choose the state that issued the license.")],
     )
     profession = SelectField(
         "Profession",
@@ -173,10 +173,10 @@ class LicenceForm(Form):
         validators=[DataRequired("Choose OT or OTA.")],
     )
     number = StringField(
-        "Licence number",
+        "License number",
         filters=[_strip],
         validators=[
-            DataRequired("Enter the licence number."),
+            DataRequired("Enter the license number."),
             Length(max=40, message="Use at most 40 characters."),
             Regexp(r"^[A-Za-z0-9 .\-/#]+$", message="Use letters, numbers, spaces and - . / # only."),
         ],

@@ -17,7 +17,7 @@ bp = Blueprint("accounts", __name__)
 
 DUPLICATE_EMAIL = "An account with this email already exists. Log in or reset your password."
 LOGIN_FAILED = "Email or password is incorrect."
-DUPLICATE_LICENCE = "You already have a licence for this state and profession. Remove it first to replace it."
+DUPLICATE_LICENCE = "You already have a license for this state and profession. Remove it first to replace it."
 TOO_MANY_ATTEMPTS = "Too many attempts from your connection. Please wait a few minutes and try again."
 
 
@@ -217,7 +217,7 @@ def add_licence():
             form.state.errors.append(DUPLICATE_LICENCE)
         else:
             db.session.commit()
-            flash("Licence added.", "success")
+            flash("License added.", "success")
             return redirect(url_for("accounts.profile", _anchor="licences"))
     return _render_profile(user, forms.ProfileForm.for_user(user, formdata=None), form)
 
@@ -228,7 +228,7 @@ def remove_licence(licence_id: int):
     if not services.remove_licence(_current_user(), licence_id):
         abort(404)
     db.session.commit()
-    flash("Licence removed.", "success")
+    flash("License removed.", "success")
     return redirect(url_for("accounts.profile", _anchor="licences"))
 
 

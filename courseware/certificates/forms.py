@@ -26,15 +26,15 @@ def _legal_name_field() -> StringField:
 
 class ConfirmForm(Form):
     legal_name = _legal_name_field()
-    licence = SelectField("Licence to print", validate_choice=True)
+    licence = SelectField("License to print", validate_choice=True)
     attest = BooleanField("I completed this activity myself.")
 
     @classmethod
     def for_learner(cls, user: User, attestation_required: bool, **kwargs) -> "ConfirmForm":
         form = cls(data={"legal_name": user.legal_name or ""}, **kwargs)
-        choices = [SelectChoice(NO_LICENCE, "Don't print a licence number")]
+        choices = [SelectChoice(NO_LICENCE, "Don't print a license number")]
         for licence in user.licences:
-            label = f"{licence.state} {licence.profession} licence {licence.number}"
+            label = f"{licence.state} {licence.profession} license {licence.number}"
             choices.append(SelectChoice(str(licence.id), label))
         form.licence.choices = choices
         if form.licence.data is None:

@@ -6,7 +6,7 @@ from courseware.certificates.models import Certificate
 
 REGISTER_HEADER = [
     "Serial", "Certificate id", "Status", "Revoked at", "Revocation reason", "Replaced by",
-    "Legal name", "Email", "Credential", "Licence", "Course", "Course revision", "Contact hours", "AOTA CEUs",
+    "Legal name", "Email", "Credential", "License", "Course", "Course revision", "Contact hours", "AOTA CEUs",
     "Completed on", "Issued at", "Post-test score %", "Verification URL",
 ]
 

@@ -101,13 +101,13 @@ def _heading(pdf: _TranscriptPDF, transcript: Transcript) -> None:
 
 
 def _licences(pdf: _TranscriptPDF, licences: list[LicenceSummary]) -> None:
-    pdf.section("Licences and renewal cycles")
+    pdf.section("Licenses and renewal cycles")
     if not licences:
-        pdf.paragraph("No licences recorded. Add them to your profile to see hours per renewal cycle.")
+        pdf.paragraph("No licenses recorded. Add them to your profile to see hours per renewal cycle.")
     for summary in licences:
         licence = summary.licence
         pdf.paragraph(
-            f"{summary.state_name} · {licence.profession} · licence {licence.number}", size=10.5, bold=True
+            f"{summary.state_name} · {licence.profession} · license {licence.number}", size=10.5, bold=True
         )
         for line in licence_lines(summary):
             pdf.paragraph(line, size=9.5, gap=0.3)

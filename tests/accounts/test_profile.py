@@ -163,7 +163,7 @@ def test_second_licence_for_the_same_state_and_profession_is_refused(client, mak
     login(user)
     _add_licence(client)
     response = _add_licence(client, number="999")
-    assert 'id="state-error">You already have a licence for this state and profession' in response.get_data(
+    assert 'id="state-error">You already have a license for this state and profession' in response.get_data(
         as_text=True
     )
     assert len(licences(user)) == 1

@@ -408,7 +408,7 @@ def attest(page: Page, legal_name: str) -> None:
     name = steps.get_by_label("Legal name to print")
     name.clear()
     name.press_sequentially(legal_name)
-    expect(steps.get_by_label("Licence to print")).to_have_value(re.compile(r"\d+"))  # the TX licence
+    expect(steps.get_by_label("License to print")).to_have_value(re.compile(r"\d+"))  # the TX licence
     steps.get_by_label("I completed this activity myself.").check()
     steps.get_by_role("button", name="Attest and get my certificate").click()
 

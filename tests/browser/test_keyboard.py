@@ -153,12 +153,12 @@ def test_the_add_licence_form_works_with_the_keyboard_alone(app, learner, learne
         Stop("number", text="OTA-20417"),
         Stop("renewal_date", text="06302027"),  # month, day, year: the field moves on by itself
         Stop("renewal_date", calendar_button=True),  # the last stop in a date field; not needed
-        Stop("Add licence", keys=("Space",)),
+        Stop("Add license", keys=("Space",)),
     ])
-    expect(page.get_by_role("status").filter(has_text="Licence added.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="License added.")).to_be_visible()
     licences = page.locator(".licence-list")
     expect(licences).to_contain_text("Texas · OTA")
-    expect(licences).to_contain_text("Licence number OTA-20417 · renews June 30, 2027")
+    expect(licences).to_contain_text("License number OTA-20417 · renews June 30, 2027")
     with app.app_context():
         rows = db.session.execute(
             sa.select(Licence.state, Licence.profession, Licence.number, Licence.renewal_date)

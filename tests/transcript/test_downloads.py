@@ -137,7 +137,7 @@ def test_the_pdf_is_a_letter_portrait_document_with_the_learners_name_and_activi
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     assert "Zoë Ñúñez-O'Brien, OTR/L" in text
     assert "From Isolation to Integration" in text and "Sensory Strategies" in text
-    assert "Florida · OT · licence 12345" in text
+    assert "Florida · OT · license 12345" in text
     assert "10.25 of 26 hours counted: 15.75 still needed" in text
     assert "Total: 2 activities · 10.25 contact hours · 11.94 NBCOT PDUs" in text
     assert f"generated {TODAY.strftime('%B')} {TODAY.day}, {TODAY.year}" in text
@@ -183,4 +183,4 @@ def test_an_empty_transcript_still_downloads(client, make, login):
     _pages, text = pdf_text(pdf_response)
     assert "New Learner" in text
     assert "No certificates yet." in text
-    assert "No licences recorded." in text
+    assert "No licenses recorded." in text

@@ -178,7 +178,7 @@ def test_empty_states_say_how_to_earn_a_certificate_and_add_a_licence(client, ma
 
     assert "No certificates from" in html
     assert 'href="/me/"' in html and "Go to my learning" in html
-    assert "No licences yet" in html
+    assert "No licenses yet" in html
     assert 'href="/me/profile#licences"' in html
     assert "Record a certificate from elsewhere" in html
 
