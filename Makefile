@@ -23,6 +23,7 @@ migrate: install
 
 seed: migrate
 	$(FLASK) courses sync
+	$(FLASK) forum boards
 	$(FLASK) demo seed
 
 # Serves http://$(HOST):$(PORT) on SQLite (instance/courseware.db), with the outbox worker beside it

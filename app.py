@@ -49,9 +49,11 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.learning.views import bp as learning_bp
     from courseware.media import bp as media_bp
     from courseware.transcript.views import bp as transcript_bp
+    from forum.views import bp as forum_bp
 
     blueprints = (
         accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, media_bp, transcript_bp,
+        forum_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -63,6 +65,7 @@ def _register_cli(app: Flask) -> None:
     from courseware.content.cli import courses_cli
     from courseware.learning.cli import learners_cli
     from courseware.notifications.cli import outbox_cli
+    from forum.cli import forum_cli
 
-    for group in (courses_cli, learners_cli, outbox_cli, demo_cli, assessment_cli):
+    for group in (courses_cli, learners_cli, outbox_cli, demo_cli, assessment_cli, forum_cli):
         app.cli.add_command(group)

@@ -1,13 +1,15 @@
 """The one place where markdown becomes HTML. Everything is sanitised, the author's text too.
 
 Authors (trusted) may use raw HTML blocks, headings, images and tables; learners may not write raw
-HTML (it is shown as text) and their links get rel="nofollow ugc". Either way bleach removes every
+HTML (it is shown as text), their links get rel="nofollow ugc" and their images (markdown `![alt](url)`,
+forum posts) keep only an https src, alt and title, and load lazily. Either way bleach removes every
 tag, attribute and URL scheme outside the allow-lists, so no script reaches a page.
 """
 
 from functools import cache
 
 import bleach
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
@@ -27,7 +29,18 @@ _AUTHOR_ATTRIBUTES = {
     "td": ["align"],
     "ol": ["start"],
 }
-_LEARNER_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"]}
+_LEARNER_TAGS = _COMMON_TAGS | {"img"}
+
+
+def _learner_image_attribute(tag: str, name: str, value: str) -> bool:
+    # An image by absolute https URL only: no relative path into the site, no data:, and no plain
+    # http, which an https page would refuse to load (mixed content; the CSP allows https: images).
+    if name == "src":
+        return value.lower().startswith("https://")
+    return name in ("alt", "title")
+
+
+_LEARNER_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"], "img": _learner_image_attribute}
 _PROTOCOLS = {"http", "https", "mailto"}
 
 
@@ -50,14 +63,24 @@ def _cleaner(trusted: bool) -> bleach.Cleaner:
             tags=_AUTHOR_TAGS, attributes=_AUTHOR_ATTRIBUTES, protocols=_PROTOCOLS, strip=True
         )
     return bleach.Cleaner(
-        tags=_COMMON_TAGS,
+        tags=_LEARNER_TAGS,
         attributes=_LEARNER_ATTRIBUTES,
         protocols=_PROTOCOLS,
         strip=True,
-        filters=[lambda source: LinkifyFilter(source, callbacks=[_nofollow_ugc])],
+        filters=[lambda source: LinkifyFilter(source, callbacks=[_nofollow_ugc]), _LazyImages],
     )
 
 
 def _nofollow_ugc(attrs: dict, new: bool = False) -> dict:
     attrs[(None, "rel")] = "nofollow ugc noopener"
     return attrs
+
+
+class _LazyImages(Filter):
+    """Runs after sanitising: a learner's images load only when scrolled to (a long topic page)."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "img":
+                token["data"][(None, "loading")] = "lazy"
+            yield token

@@ -25,7 +25,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        # Members' forum posts may show images by https URL (markdown `![alt](https://...)`).
+        "img-src 'self' data: https:",
         "media-src 'self'",
         "font-src 'self'",
         "connect-src 'self'",

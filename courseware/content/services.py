@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from courseware.content import signals
 from courseware.content.hashing import course_hash, lesson_hash
 from courseware.content.media import MediaHasher, compare_durations
 from courseware.content.models import Course
@@ -83,6 +84,8 @@ def sync_courses(courses_dir: Path, now: datetime, *, compare_media: bool = Fals
         if slug not in in_files
     )
     db.session.flush()
+    if any(changes.state in ("created", "updated") for changes in report.courses):
+        signals.courses_synced.send(report=report)
     return report
 
 
