@@ -56,6 +56,14 @@ class Defaults:
     RENEWAL_RULES_FILE = str(PROJECT_ROOT / "courseware" / "transcript" / "renewal_rules.yaml")
     UPLOADS_DIR = None  # filled in by load_config: the instance folder's uploads/
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Stripe (README: "Payments"). Without both keys the app runs and paid courses say so.
+    STRIPE_SECRET_KEY = None
+    STRIPE_WEBHOOK_SECRET = None
+    STRIPE_API_BASE = None  # tests point the SDK at a local stub; None is Stripe's own address
+    STRIPE_AUTOMATIC_TAX = False  # needs Stripe Tax set up in the Stripe account
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300  # older signed events are refused (replays)
+    # Forum: how long after posting its author may still delete a post.
+    FORUM_DELETE_GRACE_MINUTES = 15
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

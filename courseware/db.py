@@ -53,13 +53,14 @@ class Base(DeclarativeBase):
     )
 
 
-def insert_ignoring_duplicates(session: Session, model: type, values: dict) -> None:
+def insert_ignoring_duplicates(session: Session, model: type, values: dict) -> bool:
     """INSERT a row unless it would break a unique constraint (a concurrent request made it first).
 
     One statement on both databases we run on, with no savepoint: ON CONFLICT DO NOTHING.
+    True when this call inserted the row.
     """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return session.execute(insert(model).values(**values).on_conflict_do_nothing()).rowcount == 1
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours, "hours")
     app.add_template_filter(hours_number, "hours_number")
     app.add_template_filter(price, "price")
+    app.add_template_filter(money, "money")
     app.add_template_filter(clock, "clock")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(long_date, "long_date")
@@ -36,11 +37,13 @@ def hours_number(value: Decimal | float | int | None) -> str:
 
 
 def price(course) -> str:
-    if course.is_free:
-        return "Free"
-    symbol = "$" if course.currency == "USD" else ""
-    amount = f"{course.price_cents / 100:,.2f}".removesuffix(".00")
-    return f"{symbol}{amount}" if symbol else f"{amount} {course.currency}"
+    return "Free" if course.is_free else money(course.price_cents, course.currency)
+
+
+def money(cents: int | None, currency: str) -> str:
+    """2000, "USD" -> "$20"; 17950 -> "$179.50"; other currencies by code: "20 EUR"."""
+    amount = f"{(cents or 0) / 100:,.2f}".removesuffix(".00")
+    return f"${amount}" if currency.upper() == "USD" else f"{amount} {currency.upper()}"
 
 
 def percent(part: float | int, whole: float | int) -> int:

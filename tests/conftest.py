@@ -249,17 +249,35 @@ def queries(app):
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
-    """Fail any test that tries to reach a host other than this machine."""
+    """Fail any test that tries to reach a host other than this machine.
+
+    The attempt is refused at once and the test fails at teardown even if the code under test
+    caught the error (the Stripe SDK, for one, turns it into a connection error it handles).
+    """
+    attempts: list[str] = []
     real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
+
+    def refuse(host) -> None:
+        if isinstance(host, bytes):
+            host = host.decode()
+        if isinstance(host, str) and host not in _LOCAL_HOSTS and not host.startswith("/"):
+            attempts.append(host)
+            raise RuntimeError(f"test tried to reach the network: {host!r}")
 
     def guarded_connect(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if (
-            isinstance(host, str)
-            and host not in {"127.0.0.1", "::1", "localhost"}
-            and not host.startswith("/")
-        ):
-            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        refuse(address[0] if isinstance(address, tuple) else address)
         return real_connect(self, address)
 
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        refuse(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    yield
+    if attempts:
+        pytest.fail(f"the code tried to reach the network: {sorted(set(attempts))}")
+
+
+_LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost"}

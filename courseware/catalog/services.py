@@ -33,5 +33,7 @@ def enrolled_course_ids(user_id: int | None, courses: list[Course]) -> set[int]:
     if user_id is None or not courses:
         return set()
     ids = [course.id for course in courses]
-    query = sa.select(Enrolment.course_id).where(Enrolment.user_id == user_id, Enrolment.course_id.in_(ids))
+    query = sa.select(Enrolment.course_id).where(
+        Enrolment.user_id == user_id, Enrolment.course_id.in_(ids), Enrolment.revoked_at.is_(None)
+    )
     return set(db.session.scalars(query))

@@ -150,7 +150,7 @@ def _load_statement() -> sa.Select:
         .join(User, Enrolment.user_id == User.id)
         .join(Lesson, LessonProgress.lesson_id == Lesson.id)
         .join(Course, Lesson.course_id == Course.id)
-        .where(User.session_token == sa.bindparam("token"))
+        .where(User.session_token == sa.bindparam("token"), Enrolment.revoked_at.is_(None))
         .where(Course.slug == sa.bindparam("course"), Lesson.slug == sa.bindparam("lesson"))
         .where(Course.status == Status.PUBLISHED, Lesson.status == Status.PUBLISHED)
         .where(Lesson.retired_at.is_(None))

@@ -31,6 +31,10 @@ class Enrolment(db.Model):
     lessons_completed: Mapped[int] = mapped_column(default=0)
     credit_minutes_completed: Mapped[int] = mapped_column(default=0)
     completed_at: Mapped[datetime | None]
+    # A refunded or disputed purchase ends access; the row and its evidence stay (DESIGN §5: records
+    # are kept), and a new purchase or grant reinstates it.
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(sa.String(200))
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()

@@ -121,7 +121,10 @@ def _course_and_enrolment_statement() -> sa.Select:
         )
         .outerjoin(
             Enrolment,
-            sa.and_(Enrolment.course_id == Course.id, Enrolment.user_id == sa.bindparam("user_id")),
+            sa.and_(
+                Enrolment.course_id == Course.id, Enrolment.user_id == sa.bindparam("user_id"),
+                Enrolment.revoked_at.is_(None),  # a refunded purchase no longer opens the course
+            ),
         )
         .where(Course.slug == sa.bindparam("slug"))
     )
@@ -147,10 +150,17 @@ def _progress_statement() -> sa.Select:
 
 
 def enrol(user_id: int, course: Course, source: str, now: datetime) -> tuple[Enrolment, bool]:
-    """Enrol the user, or return the enrolment they already have. (enrolment, created)."""
+    """Enrol the user, or return the enrolment they already have. (enrolment, created).
+
+    A revoked enrolment (a refund) is reinstated by a new purchase or grant, with its progress.
+    """
     if source == EnrolmentSource.FREE and not course.is_free:
         raise EnrolmentError("This course is not free.")
     existing = _enrolment(user_id, course.id)
+    if existing is not None and existing.revoked_at is not None:
+        existing.revoked_at = existing.revoked_reason = None
+        existing.source = source
+        return existing, True
     if existing is not None:
         return existing, False
     enrolment = Enrolment(user_id=user_id, course_id=course.id, source=source, created_at=now)
@@ -252,6 +262,13 @@ def count_completion(enrolment_id: int, credit_minutes: int, lesson_count: int, 
         signals.lessons_completed.send(enrolment_id=enrolment_id, now=now)
 
 
+def revoke_enrolment(enrolment: Enrolment, reason: str, now: datetime) -> None:
+    """End the learner's access (a refund, a lost dispute); progress and evidence are kept."""
+    if enrolment.revoked_at is None:
+        enrolment.revoked_at = now
+        enrolment.revoked_reason = reason
+
+
 ENROLMENTS_PER_PAGE = 12
 
 
@@ -269,7 +286,7 @@ def dashboard_enrolments(user_id: int, page: int = 1, per_page: int = ENROLMENTS
             .defer(Course.evaluation),
             sa.orm.contains_eager(Enrolment.last_lesson).load_only(Lesson.slug, Lesson.title),
         )
-        .where(Enrolment.user_id == user_id)
+        .where(Enrolment.user_id == user_id, Enrolment.revoked_at.is_(None))
         .order_by(sa.func.coalesce(Enrolment.last_activity_at, Enrolment.created_at).desc(), Enrolment.id)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=per_page)

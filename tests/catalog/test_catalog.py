@@ -96,7 +96,7 @@ def test_visitor_is_asked_to_sign_up_and_learner_gets_a_one_click_enrol(client, 
 def test_paid_course_shows_its_price_and_no_free_enrol(client, make, login, catalogue):
     login(make.user())
     page = client.get("/courses/own-your-role").get_data(as_text=True)
-    assert "$20" in page and "Enrol for free" not in page and "Online payment opens soon" in page
+    assert "$20" in page and "Enrol for free" not in page and "Enrolment opens soon" in page
 
 
 @pytest.mark.parametrize("course_count", [3, 300])
