@@ -44,13 +44,20 @@ def buy(slug: str):
 @login_required
 def purchased(slug: str):
     """Stripe's success redirect. It shows the purchase; only the webhook enrols."""
-    session_id = request.args.get("session_id", "")
-    if not session_id or len(session_id) > SESSION_ID_MAX:
-        abort(404)
-    purchase = services.purchase_for_session(session_id, current_user.id)
-    if purchase is None or purchase.course.slug != slug:
+    purchase = _own_purchase(slug, request.args.get("session_id", ""))
+    if purchase is None:
         abort(404)
     return render_template("payments/purchased.html", purchase=purchase)
+
+
+@bp.get("/courses/<slug>/purchased/status")
+@login_required
+def purchase_status(slug: str):
+    """What the success page's script polls while Stripe confirms the payment."""
+    purchase = _own_purchase(slug, request.args.get("session_id", ""))
+    if purchase is None:
+        return json_error(404, "No purchase of yours matches.")
+    return jsonify({"status": purchase.status})
 
 
 @bp.get("/courses/<slug>/buy/cancelled")
@@ -98,6 +105,13 @@ def webhook():
     outcome = services.record_event(event.id, event.type, payload, utcnow())
     db.session.commit()
     return jsonify({"received": True, "outcome": outcome})
+
+
+def _own_purchase(slug: str, session_id: str):
+    if not session_id or len(session_id) > SESSION_ID_MAX:
+        return None
+    purchase = services.purchase_for_session(session_id, current_user.id)
+    return purchase if purchase is not None and purchase.course.slug == slug else None
 
 
 def _urls(slug: str) -> services.CheckoutUrls:

@@ -99,12 +99,16 @@ def test_the_success_page_confirms_only_after_the_webhook(app, make, login, paid
     client.post("/courses/own-your-role/buy")
     success = f"/courses/own-your-role/purchased?session_id={SESSION_ID}"
 
+    status = f"/courses/own-your-role/purchased/status?session_id={SESSION_ID}"
     waiting = client.get(success).get_data(as_text=True)
+    polled_before = client.get(status).get_json()
     post_event(client, event("checkout.session.completed", completed_session()))
     done = client.get(success).get_data(as_text=True)
+    polled_after = client.get(status).get_json()
 
-    assert "Confirming your payment…" in waiting and 'http-equiv="refresh"' in waiting
+    assert "Confirming your payment…" in waiting and "js/purchase.js" in waiting
     assert "You're enrolled" in done and "/learn/own-your-role/" in done
+    assert (polled_before, polled_after) == ({"status": "pending"}, {"status": "paid"})
     assert len(enrolments(app)) == 1
 
 
@@ -117,6 +121,7 @@ def test_the_success_page_is_404_for_anyone_else_or_a_made_up_session(
     assert other.get(f"/courses/own-your-role/purchased?session_id={SESSION_ID}").status_code == 404
     assert other.get("/courses/own-your-role/purchased?session_id=cs_made_up").status_code == 404
     assert other.get("/courses/own-your-role/purchased").status_code == 404
+    assert other.get(f"/courses/own-your-role/purchased/status?session_id={SESSION_ID}").status_code == 404
 
 
 def test_cancelling_returns_to_the_course_with_nothing_charged(make, login, paid_course):
