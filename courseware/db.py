@@ -57,10 +57,11 @@ def insert_ignoring_duplicates(session: Session, model: type, values: dict) -> b
     """INSERT a row unless it would break a unique constraint (a concurrent request made it first).
 
     One statement on both databases we run on, with no savepoint: ON CONFLICT DO NOTHING.
-    True when this call inserted the row.
+    True when this call inserted the row (from RETURNING: psycopg reports no rowcount here).
     """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    return session.execute(insert(model).values(**values).on_conflict_do_nothing()).rowcount == 1
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(sa.literal_column("1"))
+    return session.execute(statement).first() is not None
 
 
 def install_sqlite_pragmas(engine: Engine) -> None:

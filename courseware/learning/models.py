@@ -14,6 +14,7 @@ class EnrolmentSource(StrEnum):
     FREE = "free"
     GRANT = "grant"
     PURCHASE = "purchase"
+    SEAT = "seat"  # a district's seat code
 
 
 class Enrolment(db.Model):

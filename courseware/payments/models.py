@@ -57,3 +57,44 @@ class StripeEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What the handler made of it: "fulfilled", "ignored: unknown session", ...
     outcome: Mapped[str] = mapped_column(sa.String(200))
+
+
+class SeatCode(db.Model):
+    """Seats a school district (or any organisation) paid for: one code, a number of learners."""
+
+    __tablename__ = "seat_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)  # XXXX-XXXX-XXXX
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    seats: Mapped[int]
+    # Taken with one guarded UPDATE (seats_used < seats), so concurrent redemptions never overfill.
+    seats_used: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    course: Mapped[Course] = relationship()
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.seats - self.seats_used)
+
+    def is_open(self, now: datetime) -> bool:
+        return self.cancelled_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class SeatRedemption(db.Model):
+    """Who took a seat of a code, and when."""
+
+    __tablename__ = "seat_redemptions"
+    __table_args__ = (sa.UniqueConstraint("seat_code_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_code_id: Mapped[int] = mapped_column(sa.ForeignKey("seat_codes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

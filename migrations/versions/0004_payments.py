@@ -1,4 +1,5 @@
-"""Payments: purchases through Stripe Checkout, webhook events stored once, revocable enrolments
+"""Payments: purchases through Stripe Checkout, webhook events stored once, revocable enrolments,
+district seat codes
 
 Revision ID: 0004
 Revises: 0003
@@ -52,6 +53,35 @@ def upgrade():
     with op.batch_alter_table('purchases', schema=None) as batch_op:
         batch_op.create_index('ix_purchases_user_id_created_at', ['user_id', 'created_at'], unique=False)
 
+    op.create_table('seat_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('organisation', sa.String(length=200), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('seats_used', sa.Integer(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_seat_codes_course_id_courses'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_seat_codes_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_seat_codes')),
+    sa.UniqueConstraint('code', name=op.f('uq_seat_codes_code'))
+    )
+    with op.batch_alter_table('seat_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_seat_codes_course_id'), ['course_id'], unique=False)
+
+    op.create_table('seat_redemptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('seat_code_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('redeemed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['seat_code_id'], ['seat_codes.id'], name=op.f('fk_seat_redemptions_seat_code_id_seat_codes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_seat_redemptions_user_id_users'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_seat_redemptions')),
+    sa.UniqueConstraint('seat_code_id', 'user_id', name=op.f('uq_seat_redemptions_seat_code_id_user_id'))
+    )
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('revoked_reason', sa.String(length=200), nullable=True))
@@ -59,6 +89,11 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('seat_redemptions')
+    with op.batch_alter_table('seat_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_seat_codes_course_id'))
+
+    op.drop_table('seat_codes')
     with op.batch_alter_table('enrolments', schema=None) as batch_op:
         batch_op.drop_column('revoked_reason')
         batch_op.drop_column('revoked_at')
