@@ -56,6 +56,8 @@ class Defaults:
     RENEWAL_RULES_FILE = str(PROJECT_ROOT / "courseware" / "transcript" / "renewal_rules.yaml")
     UPLOADS_DIR = None  # filled in by load_config: the instance folder's uploads/
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Free downloads offered for joining the mailing list (/free/<key>).
+    FREE_DOWNLOADS_FILE = str(PROJECT_ROOT / "courses" / "free-downloads.yaml")
     # Stripe (README: "Payments"). Without both keys the app runs and paid courses say so.
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None

@@ -32,7 +32,7 @@ def deliver_due_emails() -> tuple[int, int]:
     sent = failed = 0
     for email in claimed:
         try:
-            EmailMessage(email.subject, email.body_text, to=[email.recipient]).send()
+            EmailMessage(email.subject, email.body_text, to=[email.recipient], headers=email.headers).send()
         except Exception as error:  # any transport failure: keep the email for a later attempt
             services.record_failure(email.id, f"{type(error).__name__}: {error}")
             failed += 1

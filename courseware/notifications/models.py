@@ -17,8 +17,37 @@ class OutboxEmail(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
+    # Extra headers, e.g. List-Unsubscribe on every mailing-list email.
+    headers: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Subscriber(db.Model):
+    """Someone on the author's mailing list, with the consent they gave and when.
+
+    Joining is double opt-in: `confirmed_at` is set when they open the link emailed to them (or at
+    once for a signed-in member whose email is verified). Once `unsubscribed_at` is set, nothing is
+    mailed to the address until they ask again and confirm again.
+    """
+
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower-cased
+    first_name: Mapped[str] = mapped_column(sa.String(80))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(sa.String(80))  # the free download that brought them
+    consent_text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    unsubscribed_at: Mapped[datetime | None]
+
+    @property
+    def status(self) -> str:
+        if self.unsubscribed_at is not None:
+            return "unsubscribed"
+        return "confirmed" if self.confirmed_at is not None else "awaiting confirmation"

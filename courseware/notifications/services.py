@@ -15,11 +15,14 @@ class ClaimedEmail:
     recipient: str
     subject: str
     body_text: str
+    headers: dict[str, str] | None = None
 
 
-def queue_email(recipient: str, subject: str, body_text: str) -> OutboxEmail:
+def queue_email(
+    recipient: str, subject: str, body_text: str, headers: dict[str, str] | None = None
+) -> OutboxEmail:
     """Add an email to the outbox. It is sent only if the caller's transaction commits."""
-    email = OutboxEmail(recipient=recipient, subject=subject, body_text=body_text)
+    email = OutboxEmail(recipient=recipient, subject=subject, body_text=body_text, headers=headers)
     db.session.add(email)
     return email
 
@@ -41,7 +44,7 @@ def claim_due_emails(now: datetime, max_attempts: int, limit: int = 50) -> list[
     for email in emails:
         email.attempts += 1
         email.next_attempt_at = now + _backoff(email.attempts)
-    return [ClaimedEmail(e.id, e.recipient, e.subject, e.body_text) for e in emails]
+    return [ClaimedEmail(e.id, e.recipient, e.subject, e.body_text, e.headers) for e in emails]
 
 
 def record_sent(email_id: int, now: datetime) -> None:

@@ -1,0 +1,28 @@
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from courseware.forms import Form
+from courseware.notifications.mailing_list import CONSENT
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class FreeDownloadForm(Form):
+    first_name = StringField(
+        "First name", filters=[_strip], validators=[DataRequired("Enter your first name."), Length(max=80)]
+    )
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter an email address."),
+            Length(max=254),
+        ],
+    )
+    consent = BooleanField(
+        CONSENT,
+        validators=[DataRequired("Tick the box to get the download: it comes by email, with the list.")],
+    )
