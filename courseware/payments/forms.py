@@ -33,6 +33,10 @@ class CompGrantForm(Form):
     email = EmailField(
         "Learner's email",
         filters=[lambda value: value.strip() if value else value],
-        validators=[DataRequired("Enter the learner's email."), Email("Enter an email address."), Length(max=254)],
+        validators=[
+            DataRequired("Enter the learner's email."),
+            Email("Enter an email address."),
+            Length(max=254),
+        ],
     )
     course = SelectField("Course", validators=[DataRequired("Choose the course.")])
