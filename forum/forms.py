@@ -1,11 +1,23 @@
 """The forum's forms. Messages say what to do and sit beside the field; what was typed is kept."""
 
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from courseware.forms import Form
-from forum.models import BODY_MAX, TITLE_MAX
-from forum.moderation import POST_ACTIONS, TOPIC_ACTIONS
+from courseware.web import MAX_ID
+from forum.models import BODY_MAX, REPORT_REASONS, TITLE_MAX
+from forum.moderation import POST_ACTIONS, REPORT_ACTIONS, TOPIC_ACTIONS
+
+SUSPENSION_DAYS_MAX = 365
 
 
 def _strip(value):
@@ -57,3 +69,52 @@ class TopicModerationForm(Form):
 
 class PostModerationForm(Form):
     action = HiddenField(validators=[AnyOf(POST_ACTIONS, message="Unknown action.")])
+
+
+class ReportActionForm(Form):
+    action = HiddenField(validators=[AnyOf(REPORT_ACTIONS, message="Unknown action.")])
+
+
+class AcceptForm(Form):
+    """Empty `post` unmarks the accepted answer."""
+
+    # Bounded like the ids in URLs: a larger number would overflow PostgreSQL's integer (a 500).
+    post = IntegerField(validators=[Optional(), NumberRange(1, MAX_ID)])
+
+
+class ReportForm(Form):
+    reason = RadioField(
+        "Why are you reporting this post?",
+        choices=[SelectChoice(str(reason), label) for reason, label in REPORT_REASONS.items()],
+        validators=[InputRequired("Choose a reason.")],
+    )
+    details = TextAreaField(
+        "Anything a moderator should know (optional)",
+        filters=[_strip],
+        validators=[Length(max=1000, message="Keep it to 1,000 characters or fewer.")],
+    )
+    submit = SubmitField("Send report")
+
+
+class SuspendForm(Form):
+    days = IntegerField(
+        "Suspend for how many days",
+        validators=[
+            InputRequired("Give the number of days."),
+            NumberRange(1, SUSPENSION_DAYS_MAX, message=f"Between 1 and {SUSPENSION_DAYS_MAX} days."),
+        ],
+    )
+    reason = TextAreaField(
+        "Reason (the member sees it)",
+        filters=[_strip],
+        validators=[
+            DataRequired("Say why: the member sees it."),
+            Length(max=500, message="Keep it to 500 characters."),
+        ],
+    )
+    submit = SubmitField("Suspend posting")
+
+
+class MoveForm(Form):
+    board = SelectField("Move to board", coerce=int, validate_choice=True)
+    submit = SubmitField("Move topic")

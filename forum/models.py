@@ -50,6 +50,10 @@ class Topic(db.Model):
         sa.Index("ix_topics_board_id_pinned_last_post_at", "board_id", "pinned", "last_post_at"),
         # The new-member rate limit reads the member's latest topic.
         sa.Index("ix_topics_author_id_created_at", "author_id", "created_at"),
+        # A lesson's questions in the player, newest first.
+        sa.Index("ix_topics_lesson_id_created_at", "lesson_id", "created_at"),
+        # The unanswered queue: topics with no `answered_at`, oldest first.
+        sa.Index("ix_topics_answered_at_created_at", "answered_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,9 +77,17 @@ class Topic(db.Model):
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
     hidden_at: Mapped[datetime | None]
-    # Reserved for "ask about this lesson" (a later slice).
+    # Closing reuses the lock (no new replies) and says "Closed": the question is settled, not
+    # stopped by a moderator. Set only together with `locked`.
+    closed_at: Mapped[datetime | None]
+    # "Ask about this lesson": the lesson and, for a video, the second the question is about.
     lesson_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lessons.id", ondelete="SET NULL"))
     video_seconds: Mapped[int | None]
+    # The reply the asker or the instructor accepted: a plain pointer, like last_post_id.
+    accepted_post_id: Mapped[int | None]
+    # When the instructor first replied or an answer was accepted: NULL keeps the topic in the
+    # unanswered queue (an indexed read, never a subquery per topic).
+    answered_at: Mapped[datetime | None]
 
     # Loaded explicitly by each page (contains_eager); a lazy load would be a statement per row.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
@@ -103,9 +115,84 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     hidden_at: Mapped[datetime | None]
+    # Deleted by its author within the grace period: the row stays (numbers and quotes hold),
+    # members see "Post deleted by its author" in its place.
+    deleted_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(lazy="raise")
 
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class PostRevision(db.Model):
+    """A post's body as it was before one edit; `number` counts the post's edits from 1."""
+
+    __tablename__ = "post_revisions"
+    __table_args__ = (sa.UniqueConstraint("post_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    body_md: Mapped[str] = mapped_column(sa.Text)
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    edited_by: Mapped[User | None] = relationship(lazy="raise")
+
+
+class ReportReason(StrEnum):
+    SPAM = "spam"
+    RUDE = "rude"
+    OFF_TOPIC = "off_topic"
+    PRIVACY = "privacy"
+    OTHER = "other"
+
+
+REPORT_REASONS = {
+    ReportReason.SPAM: "Spam or advertising",
+    ReportReason.RUDE: "Rude or abusive",
+    ReportReason.OFF_TOPIC: "Off topic",
+    ReportReason.PRIVACY: "Shares a student's or someone's private information",
+    ReportReason.OTHER: "Something else",
+}
+
+
+class PostReport(db.Model):
+    """A member's report of a post, once per member per post; open until a moderator resolves it."""
+
+    __tablename__ = "post_reports"
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "reporter_id"),
+        # The review queue: open reports, oldest first.
+        sa.Index("ix_post_reports_resolved_at_created_at", "resolved_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # "dismissed" or "hidden"
+    resolution: Mapped[str | None] = mapped_column(sa.String(20))
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="raise")
+
+
+class ForumSuspension(db.Model):
+    """A member may read but not post until `until` (or until a moderator lifts it)."""
+
+    __tablename__ = "forum_suspensions"
+    __table_args__ = (sa.Index("ix_forum_suspensions_user_id_until", "user_id", "until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    until: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_at: Mapped[datetime | None]

@@ -6,19 +6,33 @@ authors in the same statement. Nothing here writes: a page view never changes a 
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, load_only
 
 from courseware.accounts.models import User
+from courseware.content.models import Course, Lesson
+from courseware.content.structure import LessonEntry, course_structure
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
 from forum import permissions
-from forum.models import Board, Post, Topic
+from forum.models import Board, BoardKind, Post, PostReport, PostRevision, Topic
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 50
+QUEUE_PER_PAGE = 30
+LESSON_QUESTIONS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class LessonLink:
+    """The lesson a question is about, as the topic page links to it."""
+
+    course_slug: str
+    slug: str
+    title: str
 
 
 @dataclass
@@ -29,6 +43,17 @@ class Located:
     enrolled: bool
     topic: Topic | None = None
     post: Post | None = None
+    lesson: LessonLink | None = None
+
+
+@dataclass
+class LessonQuestions:
+    """A lesson's latest questions for its player page, and whether there are more to see."""
+
+    board_slug: str
+    lesson_slug: str
+    topics: list[Topic]
+    more: bool
 
 
 @dataclass
@@ -60,7 +85,7 @@ def visible_boards(user) -> list[Board]:
     """The boards the user may see, the lounge first, in one statement."""
     statement = (
         sa.select(Board)
-        .outerjoin(Enrolment, _enrolment_join(Board, user.id))
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, user.id))
         .where(permissions.visible_boards_filter(user))
         .order_by(Board.position, Board.title, Board.id)
     )
@@ -69,20 +94,55 @@ def visible_boards(user) -> list[Board]:
 
 def find_board(slug: str, user_id: int | None) -> Located | None:
     row = db.session.execute(
-        sa.select(Board, Enrolment.id).outerjoin(Enrolment, _enrolment_join(Board, user_id or -1))
+        sa.select(Board, Enrolment.id).outerjoin(Enrolment, permissions.enrolment_join(Board, user_id or -1))
         .where(Board.slug == slug)
     ).one_or_none()
     return None if row is None else Located(row[0], row[1] is not None)
 
 
 def find_topic(topic_id: int, user_id: int | None) -> Located | None:
+    """The topic, its board, the viewer's enrolment and the lesson it asks about: one statement."""
     row = db.session.execute(
-        sa.select(Topic, Board, Enrolment.id)
+        sa.select(Topic, Board, Enrolment.id, Course.slug, Lesson.slug, Lesson.title)
         .join(Board, Topic.board_id == Board.id)
-        .outerjoin(Enrolment, _enrolment_join(Board, user_id or -1))
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, user_id or -1))
+        .outerjoin(Lesson, Topic.lesson_id == Lesson.id)
+        .outerjoin(Course, Lesson.course_id == Course.id)
         .where(Topic.id == topic_id)
     ).one_or_none()
-    return None if row is None else Located(row[1], row[2] is not None, topic=row[0])
+    if row is None:
+        return None
+    lesson = LessonLink(row[3], row[4], row[5]) if row[4] is not None else None
+    return Located(row[1], row[2] is not None, topic=row[0], lesson=lesson)
+
+
+def find_lesson(board: Board, lesson_slug: str | None, now: datetime) -> LessonEntry | None:
+    """A live lesson of the board's course (from the course structure in memory), or None."""
+    if not lesson_slug or board.course_id is None:
+        return None
+    course = db.session.get(Course, board.course_id)
+    if course is None or not course.is_live(now):
+        return None
+    for lesson, _module in course_structure(course).live(now):
+        if lesson.slug == lesson_slug:
+            return lesson
+    return None
+
+
+def lesson_questions(course_id: int, course_slug: str, lesson: LessonEntry) -> LessonQuestions:
+    """The lesson's visible questions on its course's board, newest first, in one statement.
+    (A course's board carries the course's slug.)"""
+    topics = list(db.session.scalars(
+        sa.select(Topic)
+        .join(Board, Topic.board_id == Board.id)
+        .options(load_only(Topic.id, Topic.slug, Topic.title, Topic.created_at, Topic.reply_count,
+                           Topic.accepted_post_id, Topic.video_seconds))
+        .where(Board.course_id == course_id, Topic.lesson_id == lesson.id, Topic.hidden_at.is_(None))
+        .order_by(Topic.created_at.desc(), Topic.id.desc())
+        .limit(LESSON_QUESTIONS_SHOWN + 1)
+    ))
+    return LessonQuestions(course_slug, lesson.slug, topics[:LESSON_QUESTIONS_SHOWN],
+                           len(topics) > LESSON_QUESTIONS_SHOWN)
 
 
 def find_post(post_id: int, user_id: int | None) -> Located | None:
@@ -90,18 +150,21 @@ def find_post(post_id: int, user_id: int | None) -> Located | None:
         sa.select(Post, Topic, Board, Enrolment.id)
         .join(Topic, Post.topic_id == Topic.id)
         .join(Board, Topic.board_id == Board.id)
-        .outerjoin(Enrolment, _enrolment_join(Board, user_id or -1))
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, user_id or -1))
         .where(Post.id == post_id)
     ).one_or_none()
     return None if row is None else Located(row[2], row[3] is not None, topic=row[1], post=row[0])
 
 
-def board_topics(board: Board, page: int, include_hidden: bool) -> Listing:
-    """Pinned first, then latest activity; the page count comes from the board's kept count."""
+def board_topics(board: Board, page: int, include_hidden: bool, lesson_id: int | None = None) -> Listing:
+    """Pinned first, then latest activity; the page count comes from the board's kept count (a
+    lesson's questions: from whether there is one more page)."""
     statement = _board_topics_statement(include_hidden)
     params = {"board_id": board.id, "limit": TOPICS_PER_PAGE + 1, "offset": (page - 1) * TOPICS_PER_PAGE}
+    if lesson_id is not None:
+        statement = statement.where(Topic.lesson_id == lesson_id)
     topics = list(db.session.scalars(statement, params).unique())
-    pages = max(1, -(-board.topic_count // TOPICS_PER_PAGE))
+    pages = 1 if lesson_id is not None else max(1, -(-board.topic_count // TOPICS_PER_PAGE))
     if len(topics) > TOPICS_PER_PAGE:  # hidden topics (moderators) are not in the kept count
         topics = topics[:TOPICS_PER_PAGE]
         pages = max(pages, page + 1)
@@ -122,8 +185,83 @@ def page_of_post(number: int) -> int:
     return (number - 1) // POSTS_PER_PAGE + 1
 
 
-def _enrolment_join(board, user_id) -> sa.ColumnElement[bool]:
-    return sa.and_(Enrolment.course_id == board.course_id, Enrolment.user_id == user_id)
+def accepted_answer(topic: Topic, include_hidden: bool) -> Post | None:
+    """The accepted reply with its author (one statement), shown under the question."""
+    if topic.accepted_post_id is None:
+        return None
+    statement = (
+        _topic_posts_statement(include_hidden)
+        .where(Post.id == topic.accepted_post_id, Post.deleted_at.is_(None))
+    )
+    params = {"topic_id": topic.id, "first": 2, "last": topic.highest_number}
+    return db.session.scalars(statement, params).first()
+
+
+def quotable_post(topic: Topic, number: int) -> tuple[str, str] | None:
+    """(author's name, markdown) of a visible post to quote in a reply, or None."""
+    row = db.session.execute(
+        sa.select(User.display_name, Post.body_md)
+        .join(User, Post.author_id == User.id)
+        .where(Post.topic_id == topic.id, Post.number == number, Post.hidden_at.is_(None),
+               Post.deleted_at.is_(None))
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    """The post's revisions, oldest first, with who made each edit (one statement)."""
+    statement = (
+        sa.select(PostRevision)
+        .outerjoin(PostRevision.edited_by)
+        .options(contains_eager(PostRevision.edited_by).load_only(User.id, User.display_name, User.role))
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.number)
+    )
+    return list(db.session.scalars(statement))
+
+
+def unanswered_topics(page: int) -> Listing:
+    """Questions on course boards with no instructor reply and no accepted answer, oldest first:
+    a range of the (answered_at, created_at) index."""
+    statement = (
+        sa.select(Topic, Board.slug, Board.title)
+        .join(Board, Topic.board_id == Board.id)
+        .join(Topic.author)
+        .options(
+            load_only(Topic.id, Topic.board_id, Topic.title, Topic.slug, Topic.created_at,
+                      Topic.reply_count, Topic.lesson_id),
+            contains_eager(Topic.author).load_only(User.id, User.display_name, User.role),
+        )
+        .where(Topic.answered_at.is_(None), Topic.hidden_at.is_(None), Board.kind == BoardKind.COURSE)
+        .order_by(Topic.created_at, Topic.id)
+        .limit(QUEUE_PER_PAGE + 1)
+        .offset((page - 1) * QUEUE_PER_PAGE)
+    )
+    rows = db.session.execute(statement).all()
+    return _open_ended(rows, page)
+
+
+def open_reports(page: int) -> Listing:
+    """Open reports, oldest first, each with its post, topic, board and reporter (one statement)."""
+    statement = (
+        sa.select(PostReport, Post, Topic.id, Topic.slug, Topic.title, Board.title, User.display_name)
+        .join(Post, PostReport.post_id == Post.id)
+        .join(Topic, Post.topic_id == Topic.id)
+        .join(Board, Topic.board_id == Board.id)
+        .join(User, PostReport.reporter_id == User.id)
+        .options(load_only(Post.id, Post.number, Post.body_html, Post.hidden_at, Post.author_id))
+        .where(PostReport.resolved_at.is_(None))
+        .order_by(PostReport.created_at, PostReport.id)
+        .limit(QUEUE_PER_PAGE + 1)
+        .offset((page - 1) * QUEUE_PER_PAGE)
+    )
+    return _open_ended(db.session.execute(statement).all(), page)
+
+
+def _open_ended(rows: list, page: int) -> Listing:
+    """A page of a list without a kept count: there is a next page if one more row came back."""
+    more = len(rows) > QUEUE_PER_PAGE
+    return Listing(rows[:QUEUE_PER_PAGE], page, page + 1 if more else page)
 
 
 @cache
@@ -137,7 +275,8 @@ def _board_topics_statement(include_hidden: bool) -> sa.Select:
         .options(
             load_only(
                 Topic.id, Topic.board_id, Topic.title, Topic.slug, Topic.created_at, Topic.last_post_at,
-                Topic.reply_count, Topic.pinned, Topic.locked, Topic.hidden_at,
+                Topic.reply_count, Topic.pinned, Topic.locked, Topic.hidden_at, Topic.closed_at,
+                Topic.accepted_post_id, Topic.lesson_id,
             ),
             contains_eager(Topic.author).load_only(User.id, User.display_name, User.role),
             contains_eager(Topic.last_poster.of_type(last_poster)).load_only(
@@ -160,7 +299,7 @@ def _topic_posts_statement(include_hidden: bool) -> sa.Select:
         .options(
             load_only(
                 Post.id, Post.topic_id, Post.author_id, Post.number, Post.body_html, Post.created_at,
-                Post.edited_at, Post.hidden_at,
+                Post.edited_at, Post.hidden_at, Post.deleted_at,
             ),
             contains_eager(Post.author).load_only(User.id, User.display_name, User.role),
         )

@@ -8,26 +8,38 @@ topics and for links to its posts, so a private board's existence is not given a
 the same statement as the board; leave it out and it is looked up (one statement).
 """
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 
 from courseware.accounts.models import Role
+from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
-from forum.models import Board, BoardKind, Topic
+from forum.models import Board, BoardKind, ForumSuspension, Post, Topic
 
 VERIFY_FIRST = (
     "Please verify your email address before you post: open the link we emailed you, or send a new one."
 )
 LOCKED = "This topic is locked by a moderator: it is kept for reading and takes no new replies."
+CLOSED = "This topic is closed: it is kept for reading and takes no new replies."
+DELETE_TOO_LATE = (
+    "A post can be deleted only in the first {minutes} minutes after it is posted. "
+    "Edit it instead, or ask a moderator."
+)
 
 
 def is_moderator(user) -> bool:
     return _signed_in(user) and user.role in (Role.MODERATOR, Role.ADMIN)
 
 
+INSTRUCTOR_ROLES = (Role.AUTHOR, Role.ADMIN)
+
+
 def is_instructor(user) -> bool:
     """The course author (and admins): her posts carry the "Instructor" badge."""
-    return _signed_in(user) and user.role in (Role.AUTHOR, Role.ADMIN)
+    return _signed_in(user) and user.role in INSTRUCTOR_ROLES
 
 
 def can_view_board(user, board: Board, enrolled: bool | None = None) -> bool:
@@ -56,8 +68,27 @@ def posting_problem(user, board: Board, topic: Topic | None = None) -> str | Non
     if not user.is_verified:
         return VERIFY_FIRST
     if topic is not None and topic.locked and not can_moderate(user, board):
-        return LOCKED
+        return CLOSED if topic.closed_at is not None else LOCKED
+    suspension = active_suspension(user.id, utcnow())
+    if suspension is not None:
+        return suspension_message(suspension)
     return None
+
+
+def active_suspension(user_id: int, now: datetime) -> ForumSuspension | None:
+    """The member's suspension in force now (the one that ends last), in one indexed statement."""
+    return db.session.scalar(
+        sa.select(ForumSuspension)
+        .where(ForumSuspension.user_id == user_id, ForumSuspension.until > now,
+               ForumSuspension.lifted_at.is_(None))
+        .order_by(ForumSuspension.until.desc())
+        .limit(1)
+    )
+
+
+def suspension_message(suspension: ForumSuspension) -> str:
+    until = suspension.until
+    return f"Your posting is suspended until {until:%B} {until.day}, {until.year}: {suspension.reason}"
 
 
 def can_post(user, board: Board, topic: Topic | None = None, enrolled: bool | None = None) -> bool:
@@ -75,6 +106,47 @@ def can_edit_post(user, board: Board, topic: Topic, post) -> bool:
     return not topic.locked or can_moderate(user, board)
 
 
+def can_accept_answer(user, board: Board, topic: Topic) -> bool:
+    """The asker, the instructor on her course boards, or a moderator marks the accepted answer."""
+    if not _signed_in(user):
+        return False
+    return topic.author_id == user.id or can_moderate(user, board)
+
+
+def can_see_unanswered(user) -> bool:
+    """The unanswered queue is the instructor's (and the moderators') to-do list."""
+    return is_instructor(user) or is_moderator(user)
+
+
+def can_see_history(user, board: Board) -> bool:
+    """Edit diffs are for moderators and the instructor on her boards; members see "edited"."""
+    return can_moderate(user, board)
+
+
+def delete_grace() -> timedelta:
+    return timedelta(minutes=current_app.config["FORUM_DELETE_GRACE_MINUTES"])
+
+
+def can_delete_post(user, post: Post, now: datetime) -> bool:
+    """Her own post, within the grace period (the page hides the button after it)."""
+    if not _signed_in(user) or post.author_id != user.id or post.deleted_at is not None:
+        return False
+    return now - post.created_at <= delete_grace()
+
+
+def can_report(user, post: Post) -> bool:
+    """Any member may report someone else's visible post."""
+    return _signed_in(user) and post.author_id != user.id and post.deleted_at is None
+
+
+def can_review_reports(user) -> bool:
+    return is_moderator(user)
+
+
+def can_suspend(user) -> bool:
+    return is_moderator(user)
+
+
 def visible_boards_filter(user) -> sa.ColumnElement[bool]:
     """The WHERE clause for "boards this user may see", for a query that outer-joins the user's
     enrolment (`Enrolment.id` is NULL where they hold none)."""
@@ -83,12 +155,20 @@ def visible_boards_filter(user) -> sa.ColumnElement[bool]:
     return sa.or_(Board.kind == BoardKind.LOUNGE, Enrolment.id.is_not(None))
 
 
+def enrolment_join(board, user_id: int) -> sa.ColumnElement[bool]:
+    """The user's live enrolment in the board's course, for an outer join beside the board: a
+    revoked enrolment (a refund) no longer opens the course's board."""
+    return sa.and_(
+        Enrolment.course_id == board.course_id, Enrolment.user_id == user_id, Enrolment.revoked_at.is_(None)
+    )
+
+
 def _signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
 def _enrolled(user, board: Board) -> bool:
     statement = sa.select(Enrolment.id).where(
-        Enrolment.user_id == user.id, Enrolment.course_id == board.course_id
+        Enrolment.user_id == user.id, Enrolment.course_id == board.course_id, Enrolment.revoked_at.is_(None)
     )
     return db.session.scalar(statement) is not None

@@ -1,9 +1,12 @@
-"""The forum follows the courses: what it does when the content package announces a change."""
+"""The forum follows the courses: what it does when the content and learning packages announce
+something."""
 
 from flask import current_app
+from flask_login import current_user
 
 from courseware.content import signals as content_signals
-from forum import services
+from courseware.learning import signals as learning_signals
+from forum import pages, permissions, services
 
 
 @content_signals.courses_synced.connect
@@ -13,3 +16,20 @@ def refresh_course_boards(_sender=None, **_extra) -> None:
     report = services.ensure_course_boards()
     for slug in report.skipped:
         current_app.logger.warning("The course %s has no board: its slug is a forum path. Rename it.", slug)
+
+
+@learning_signals.player_page_loaded.connect
+def add_lesson_questions(_sender=None, page=None, **_extra) -> None:
+    """The lesson's questions under the player, for whoever may see the course's board (its
+    learners, the instructor, moderators): one statement. The "Ask about this lesson" link shows
+    with them."""
+    if page is None or not page.course.community or not _may_see_course_board(page):
+        return
+    page.extras["lesson_questions"] = pages.lesson_questions(page.course.id, page.course.slug, page.lesson)
+
+
+def _may_see_course_board(page) -> bool:
+    # The player already knows the enrolment, so no board lookup is needed.
+    return page.enrolment is not None or permissions.is_instructor(current_user) or permissions.is_moderator(
+        current_user
+    )

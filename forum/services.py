@@ -1,16 +1,19 @@
-"""Writing to the forum: boards from the courses table, topics, replies, edits, the new-member rate
-limit. Moderation is in moderation.py; what pages read is in pages.py.
+"""Writing to the forum: boards from the courses table, topics, replies, edits with their history,
+accepted answers, deletion within the grace period, the new-member rate limit. Moderation is in
+moderation.py; what pages read is in pages.py.
 
 Services only flush; the view (or CLI command) commits once. Markdown is cooked here, once, into
 `body_html`; pages only ever show the stored HTML.
 """
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 from sqlalchemy.orm import load_only
 
 from courseware.accounts.models import User
@@ -18,7 +21,7 @@ from courseware.content.models import Course
 from courseware.extensions import db
 from courseware.markdown import render
 from forum import permissions
-from forum.models import Board, BoardKind, Post, Topic
+from forum.models import Board, BoardKind, Post, PostRevision, Topic
 
 LOUNGE_SLUG = "lounge"
 LOUNGE_TITLE = "Members' lounge"
@@ -26,12 +29,16 @@ LOUNGE_DESCRIPTION = (
     "Open to every member: introduce yourself, share what works in your schools and ask your colleagues."
 )
 # Board slugs share /forum/<slug>/ with the forum's own paths.
-RESERVED_SLUGS = frozenset({LOUNGE_SLUG, "t", "p", "new", "search"})
+RESERVED_SLUGS = frozenset({LOUNGE_SLUG, "t", "p", "u", "new", "search", "unanswered", "reports"})
 
 # New members (accounts younger than a day) wait between posts: spam arrives with new accounts.
 NEW_MEMBER_PERIOD = timedelta(hours=24)
 NEW_MEMBER_POST_INTERVAL = timedelta(seconds=30)
 NEW_MEMBER_TOPIC_INTERVAL = timedelta(minutes=2)
+
+
+class PostingError(Exception):
+    """The change does not apply; the message says why, in words for the member."""
 
 
 class RateLimited(Exception):
@@ -85,11 +92,17 @@ def _community_courses() -> list[Course]:
     return list(db.session.scalars(statement))
 
 
-def create_topic(board: Board, author_id: int, title: str, body: str, now: datetime) -> Topic:
-    """A topic and its opening post (number 1); the board's counts move in the same transaction."""
+def create_topic(
+    board: Board, author_id: int, title: str, body: str, now: datetime, *,
+    lesson_id: int | None = None, video_seconds: int | None = None, by_instructor: bool = False,
+) -> Topic:
+    """A topic and its opening post (number 1); the board's counts move in the same transaction.
+    An instructor's own topic needs no answer: it never enters the unanswered queue."""
     topic = Topic(
         board_id=board.id, author_id=author_id, title=title, slug=slugify(title), created_at=now,
         last_post_at=now, last_poster_id=author_id, post_count=1, reply_count=0, highest_number=1,
+        lesson_id=lesson_id, video_seconds=video_seconds if lesson_id is not None else None,
+        answered_at=now if by_instructor else None,
     )
     db.session.add(topic)
     db.session.flush()
@@ -100,16 +113,20 @@ def create_topic(board: Board, author_id: int, title: str, body: str, now: datet
     return topic
 
 
-def reply(topic: Topic, author_id: int, body: str, now: datetime) -> Post:
+def reply(topic: Topic, author_id: int, body: str, now: datetime, *, by_instructor: bool = False) -> Post:
     """The next post of the topic. Its number comes from the topic row's own counter, bumped by
-    one UPDATE ... RETURNING, so two replies at once never take the same number."""
+    one UPDATE ... RETURNING, so two replies at once never take the same number. The instructor's
+    first reply takes the topic out of the unanswered queue, in the same UPDATE."""
+    values = dict(
+        highest_number=Topic.highest_number + 1, post_count=Topic.post_count + 1,
+        reply_count=Topic.reply_count + 1, last_post_at=now, last_poster_id=author_id,
+    )
+    if by_instructor:
+        values["answered_at"] = sa.func.coalesce(Topic.answered_at, now)
     number = db.session.execute(
         sa.update(Topic)
         .where(Topic.id == topic.id)
-        .values(
-            highest_number=Topic.highest_number + 1, post_count=Topic.post_count + 1,
-            reply_count=Topic.reply_count + 1, last_post_at=now, last_poster_id=author_id,
-        )
+        .values(**values)
         .returning(Topic.highest_number)
         .execution_options(synchronize_session=False)
     ).scalar_one()
@@ -123,12 +140,119 @@ def reply(topic: Topic, author_id: int, body: str, now: datetime) -> Post:
     return post
 
 
-def edit_post(post: Post, body: str, now: datetime) -> None:
-    """A new body, cooked again. (Edit history is a later slice.)"""
+def edit_post(post: Post, body: str, now: datetime, editor_id: int | None = None) -> PostRevision | None:
+    """A new body, cooked again; the body before it is kept as the post's next revision. Saving
+    the same text again changes nothing and keeps no revision."""
+    if body == post.body_md:
+        return None
+    last = db.session.scalar(
+        sa.select(sa.func.max(PostRevision.number)).where(PostRevision.post_id == post.id)
+    )
+    revision = PostRevision(
+        post_id=post.id, number=(last or 0) + 1, body_md=post.body_md, edited_by_id=editor_id, edited_at=now,
+    )
+    db.session.add(revision)
     post.body_md = body
     post.body_html = cook(body)
     post.edited_at = now
     db.session.flush()
+    return revision
+
+
+def accept_answer(topic: Topic, post: Post | None, now: datetime) -> str:
+    """Marks `post` (a visible reply of the topic) as the accepted answer, or unmarks with None.
+    Accepting answers the question; unmarking puts it back in the queue unless the instructor
+    has replied."""
+    if post is None:
+        topic.accepted_post_id = None
+        topic.answered_at = _first_instructor_reply_at(topic.id)
+        db.session.flush()
+        return "The answer is no longer marked as accepted."
+    if post.topic_id != topic.id or post.number == 1:
+        raise PostingError("Only a reply in this topic can be its accepted answer.")
+    if post.hidden_at is not None or post.deleted_at is not None:
+        raise PostingError("A hidden or deleted post cannot be the accepted answer.")
+    topic.accepted_post_id = post.id
+    topic.answered_at = topic.answered_at or now
+    db.session.flush()
+    return f"Post #{post.number} is marked as the accepted answer."
+
+
+def delete_post(topic: Topic, post: Post, now: datetime) -> str:
+    """Soft-deletes the author's post (checked by the view against the grace period): the row and
+    its number stay, the counts move. The opening post goes only with a topic that has no replies,
+    and then the topic leaves the board as a hidden one does."""
+    if post.number == 1 and topic.reply_count > 0:
+        raise PostingError("The opening post cannot be deleted once the topic has replies: edit it instead.")
+    changed = db.session.execute(
+        sa.update(Post).where(Post.id == post.id, Post.deleted_at.is_(None)).values(deleted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    post.deleted_at = now
+    if not changed:
+        return "The post is already deleted."
+    if post.number == 1:
+        _delete_opening(topic, now)
+        return "Your topic is deleted."
+    values = dict(post_count=Topic.post_count - 1, reply_count=Topic.reply_count - 1)
+    if topic.accepted_post_id == post.id:
+        values["accepted_post_id"] = None
+    db.session.execute(
+        sa.update(Topic).where(Topic.id == topic.id).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if topic.hidden_at is None:
+        move_board_counts(topic.board_id, posts=-1)
+    refresh_last_post(topic)
+    return f"Post #{post.number} is deleted."
+
+
+def refresh_last_post(topic: Topic) -> None:
+    """The board lists the topic's latest visible post: after a hide, unhide or delete, find it again."""
+    latest = db.session.execute(
+        sa.select(Post.id, Post.author_id, Post.created_at)
+        .where(Post.topic_id == topic.id, Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+        .order_by(Post.number.desc())
+        .limit(1)
+    ).one()  # the opening post is never hidden or deleted on its own
+    db.session.execute(
+        sa.update(Topic).where(Topic.id == topic.id)
+        .values(last_post_id=latest.id, last_poster_id=latest.author_id, last_post_at=latest.created_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass
+class RevisionChange:
+    """One edit of a post as its history page shows it: who, when, and the line diff."""
+
+    revision: PostRevision
+    diff: Markup
+
+
+def revision_diffs(revisions: list[PostRevision], post: Post) -> list[RevisionChange]:
+    """Each revision holds the body before its edit; the body after it is the next revision's, or
+    the post's own for the latest edit."""
+    if not revisions:
+        return []
+    afters = [revision.body_md for revision in revisions[1:]] + [post.body_md]
+    return [
+        RevisionChange(revision, line_diff(revision.body_md, after))
+        for revision, after in zip(revisions, afters, strict=True)
+    ]
+
+
+def line_diff(before: str, after: str) -> Markup:
+    """Removed lines in <del>, added in <ins>, every line escaped (members' markdown is text here)."""
+    old, new = before.splitlines(), after.splitlines()
+    lines = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            lines += [Markup('<span class="diff-line">{}</span>').format(line) for line in old[i1:i2]]
+            continue
+        lines += [Markup('<del class="diff-line">{}</del>').format(line) for line in old[i1:i2]]
+        lines += [Markup('<ins class="diff-line">{}</ins>').format(line) for line in new[j1:j2]]
+    return Markup("\n").join(lines) or escape("")
 
 
 def cook(body: str) -> str:
@@ -163,6 +287,27 @@ def slugify(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     return slug[:80].rstrip("-") or "topic"
+
+
+def _delete_opening(topic: Topic, now: datetime) -> None:
+    changed = db.session.execute(
+        sa.update(Topic).where(Topic.id == topic.id, Topic.hidden_at.is_(None)).values(hidden_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed:
+        move_board_counts(topic.board_id, topics=-1, posts=-topic.post_count)
+    topic.hidden_at = now
+
+
+def _first_instructor_reply_at(topic_id: int) -> datetime | None:
+    return db.session.scalar(
+        sa.select(Post.created_at)
+        .join(User, Post.author_id == User.id)
+        .where(Post.topic_id == topic_id, Post.number > 1, Post.hidden_at.is_(None),
+               Post.deleted_at.is_(None), User.role.in_(permissions.INSTRUCTOR_ROLES))
+        .order_by(Post.number)
+        .limit(1)
+    )
 
 
 def _new_post(topic_id: int, author_id: int, number: int, body: str, now: datetime) -> Post:

@@ -7,6 +7,7 @@ from alembic import context
 from flask import current_app
 
 from courseware.db import UTCDateTime
+from forum.search import include_name
 
 config = context.config
 if config.config_file_name and not current_app.testing:
@@ -47,6 +48,8 @@ def run_migrations_online() -> None:
     options = current_app.extensions["migrate"].configure_args
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options.setdefault("render_item", render_item)
+    # The forum's full-text index is made by hand-written DDL (not a model): autogenerate leaves it be.
+    options.setdefault("include_name", include_name)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **options)
         with context.begin_transaction():

@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from courseware.extensions import db
+from forum.search import include_name
 
 
 @pytest.fixture
@@ -32,7 +33,8 @@ def test_upgrade_builds_the_schema_the_models_describe(empty_database_url):
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": include_name}
+            context = MigrationContext.configure(connection, opts=opts)
             differences = compare_metadata(context, db.metadata)
         flask_migrate.downgrade(revision="base")
         db.engine.dispose()

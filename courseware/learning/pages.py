@@ -1,11 +1,13 @@
 """What the learning pages show, gathered in a constant number of statements per page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from flask import current_app
 
 from courseware.content.models import Course
 from courseware.content.structure import LessonEntry
-from courseware.learning import services
+from courseware.learning import services, signals
 from courseware.learning.models import Enrolment
 from courseware.learning.services import LessonState, Outline
 
@@ -31,6 +33,8 @@ class PlayerPage:
     lesson: LessonEntry
     progress: LessonState | None = None
     blocker: LessonEntry | None = None
+    # What other packages add through `signals.player_page_loaded` (e.g. "lesson_questions").
+    extras: dict = field(default_factory=dict)
 
     @property
     def may_watch(self) -> bool:
@@ -79,4 +83,5 @@ def player(slug: str, lesson_slug: str, user_id: int | None, now: datetime) -> P
         return page
     if page.enrolment is not None:
         page.progress = services.open_lesson(page.enrolment, page.lesson, page.progress, now)
+    signals.player_page_loaded.send(current_app._get_current_object(), page=page)
     return page

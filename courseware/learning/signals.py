@@ -1,4 +1,4 @@
-"""What the learning package announces; certificates listens (nothing here imports it)."""
+"""What the learning package announces; certificates and the forum listen (nothing here imports them)."""
 
 from blinker import Namespace
 
@@ -7,3 +7,8 @@ _signals = Namespace()
 # The learner completed the last of the course's lessons. sender: the Flask app; keyword
 # arguments: enrolment_id (int), now (aware UTC datetime).
 lessons_completed = _signals.signal("lessons-completed")
+
+# The player page is gathered and about to render. sender: the Flask app; keyword argument: page
+# (learning.pages.PlayerPage). Receivers may add what they show to `page.extras` (the forum adds
+# the lesson's questions); they only read.
+player_page_loaded = _signals.signal("player-page-loaded")

@@ -17,9 +17,11 @@ if (root && video) {
   let acknowledged = [];
   let sending = false;
 
-  setUpResume(Number(root.dataset.start));
+  const linkedStart = startFromLink();
+  if (linkedStart === null) setUpResume(Number(root.dataset.start)); else seekOnLoad(linkedStart);
   setUpSpeed();
   setUpTranscript();
+  setUpAskLink();
   collapseOutlineOnPhones();
 
   if (progressUrl) {
@@ -33,8 +35,31 @@ if (root && video) {
 
   function setUpResume(start) {
     if (!(start > 0) || start >= duration - 2) return;
+    seekOnLoad(start);
+  }
+
+  function seekOnLoad(start) {
     const seek = () => { video.currentTime = start; };
     if (video.readyState >= 1) seek(); else video.addEventListener("loadedmetadata", seek, { once: true });
+  }
+
+  // ?t=<second> (a forum question's link) opens the video at that second, over the resume point.
+  function startFromLink() {
+    const t = new URLSearchParams(window.location.search).get("t");
+    if (t === null || !/^\d+$/.test(t)) return null;
+    const seconds = Number(t);
+    return seconds <= duration ? seconds : null;
+  }
+
+  // "Ask about this lesson" takes the second the learner is at (the link works without it).
+  function setUpAskLink() {
+    const ask = document.getElementById("ask-about-lesson");
+    if (!ask) return;
+    ask.addEventListener("click", () => {
+      const url = new URL(ask.href, window.location.href);
+      url.searchParams.set("t", String(Math.floor(video.currentTime || 0)));
+      ask.href = url.toString();
+    });
   }
 
   function setUpSpeed() {

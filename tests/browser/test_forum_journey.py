@@ -17,7 +17,7 @@ from forum.models import Board, Post, Topic
 from tests.browser.pages import PAID_COURSE
 from tests.browser.test_accessibility import axe_page, blocking
 from tests.browser.test_script_injection import CSP_MODES, assert_none_ran, watched_page
-from tests.browser.xss_corpus import VECTORS
+from tests.browser.xss_corpus import BROWSER_VECTORS
 
 TITLE = "Starting co-teaching with one period a week"
 QUESTION = (
@@ -136,15 +136,15 @@ def test_no_vector_runs_from_a_topic_title_post_or_display_name(
     without CSP."""
     course = _course(app)
     make.enrolment(learner, course, source=EnrolmentSource.GRANT)
-    posters = [make.user(display_name=vector.payload) for vector in VECTORS]
+    posters = [make.user(display_name=vector.payload) for vector in BROWSER_VECTORS]
     with app.app_context():
         board = db.session.scalar(sa.select(Board).where(Board.slug == PAID_COURSE))
         topic_ids = [
             services.create_topic(board, poster.id, vector.payload, vector.payload, utcnow()).id
-            for vector, poster in zip(VECTORS, posters, strict=True)
+            for vector, poster in zip(BROWSER_VECTORS, posters, strict=True)
         ]
         replies_to = db.session.get(Topic, topic_ids[0])
-        for vector, poster in zip(VECTORS, posters, strict=True):
+        for vector, poster in zip(BROWSER_VECTORS, posters, strict=True):
             services.reply(replies_to, poster.id, f"{vector.payload}\n\n> {vector.payload}", utcnow())
         db.session.commit()
     found = {}
@@ -153,7 +153,7 @@ def test_no_vector_runs_from_a_topic_title_post_or_display_name(
         for path in (f"/forum/{PAID_COURSE}/", f"/forum/{PAID_COURSE}/?page=2"):
             watch.page.goto(path)
             found[f"{path} ({csp})"] = watch.problems()
-        for vector, topic_id in zip(VECTORS, topic_ids, strict=True):
+        for vector, topic_id in zip(BROWSER_VECTORS, topic_ids, strict=True):
             watch.page.goto(f"/forum/t/{topic_id}")  # redirected to its canonical address
             expect(watch.page.get_by_role("heading", level=1)).to_have_text(vector.payload)  # as text
             expect(watch.page.locator("#post-1 .poster-name")).to_have_text(vector.payload)

@@ -9,6 +9,8 @@ Later features (forum posts, certificate names, search) add their surfaces, not 
 vector that matters for one surface is tried on all of them.
 """
 
+import json
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -19,55 +21,21 @@ class Vector(NamedTuple):
 
 PROBE_SCRIPT = "/xss-probe.js"
 
-VECTORS: list[Vector] = [
-    # Script elements
-    Vector("script-tag", "<script>alert(1)</script>"),
-    Vector("script-uppercase", "<SCRIPT>alert(1)</SCRIPT>"),
-    Vector("script-src-same-origin", f'<script src="{PROBE_SCRIPT}"></script>'),
-    Vector("script-nested-split", "<scr<script>ipt>alert(1)</scr</script>ipt>"),
-    Vector("svg-script", "<svg><script>alert(1)</script></svg>"),
-    # Event handlers
-    Vector("img-onerror", "<img src=x onerror=alert(1)>"),
-    Vector("img-onerror-entities", '<img src=x onerror="&#97;&#108;&#101;&#114;&#116;(1)">'),
-    Vector("svg-onload", "<svg onload=alert(1)>"),
-    Vector("body-onload", "<body onload=alert(1)>"),
-    Vector("details-ontoggle", "<details open ontoggle=alert(1)><summary>x</summary></details>"),
-    Vector("input-autofocus", "<input autofocus onfocus=alert(1)>"),
-    Vector("allowed-tag-handler", '<a href="https://example.org" onmouseover="alert(1)">x</a>'),
-    Vector("video-source-onerror", "<video><source onerror=alert(1)></video>"),
-    # URLs with a script scheme
-    Vector("javascript-link", '<a href="javascript:alert(1)">x</a>'),
-    Vector("javascript-link-tab", '<a href="jav&#x09;ascript:alert(1)">x</a>'),
-    Vector("markdown-javascript-link", "[x](javascript:alert(1))"),
-    Vector("markdown-mixed-case-link", "[x](JaVaScRiPt:alert(1))"),
-    Vector("markdown-entity-colon", "[x](javascript&#58;alert(1))"),
-    Vector("markdown-autolink", "<javascript:alert(1)>"),
-    Vector("autolink-quote-break", '<https://example.org/"onmouseover="alert(1)>'),
-    Vector("markdown-image-quote-break", '![x](x" onerror="alert(1))'),
-    Vector("markdown-image-javascript", "![x](javascript:alert(1))"),
-    Vector("data-url-link", '<a href="data:text/html,<script>alert(1)</script>">x</a>'),
-    Vector("form-action", '<form action="javascript:alert(1)"><button>x</button></form>'),
-    # Frames, objects, documents in documents
-    Vector("iframe-srcdoc", '<iframe srcdoc="<script>alert(1)</script>"></iframe>'),
-    Vector("iframe-javascript", '<iframe src="javascript:alert(1)"></iframe>'),
-    Vector("object-data-url", '<object data="data:text/html,<script>alert(1)</script>">'),
-    Vector("embed-base64", '<embed src="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">'),
-    Vector("meta-refresh", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">'),
-    Vector("base-href", '<base href="javascript:alert(1)//">'),
-    # Styles
-    Vector("style-attribute-url", '<div style="background:url(javascript:alert(1))">x</div>'),
-    Vector("style-expression", '<p style="width:expression(alert(1))">x</p>'),
-    Vector("style-element-import", "<style>@import 'javascript:alert(1)';</style>"),
-    # Breaking out of the surrounding markup
-    Vector("close-title", "</title><script>alert(1)</script>"),
-    Vector("close-textarea", "</textarea><script>alert(1)</script>"),
-    Vector("attribute-double-quote", '"><script>alert(1)</script>'),
-    Vector("attribute-single-quote", "'><img src=x onerror=alert(1)>"),
-    Vector("attribute-handler-injection", '" autofocus onfocus="alert(1)" x="'),
-    Vector("unquoted-attribute", "x onmouseover=alert(1) autofocus onfocus=confirm(1)"),
-    # Parser differentials (mutation XSS)
-    Vector("noscript-mxss", '<noscript><p title="</noscript><img src=x onerror=alert(1)>">'),
-    Vector("math-style-mxss", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"),
-    Vector("comment-break", "<!--><img src=x onerror=prompt(1)>-->"),
-    Vector("cdata-svg", "<svg><![CDATA[><image xlink:href=]]><img src=x onerror=alert(1)>"),
+# The corpus itself lives in tests/data/xss_vectors.json (one {"name", "payload"} a line), shared
+# with the tests that post every vector through the forum's views (tests/forum/test_xss_corpus.py).
+CORPUS_PATH = Path(__file__).resolve().parents[1] / "data" / "xss_vectors.json"
+ALL_VECTORS: list[Vector] = [Vector(**entry) for entry in json.loads(CORPUS_PATH.read_text(encoding="utf-8"))]
+# The one-line vectors: a name or title field keeps them exactly as typed (a text input turns a line
+# break into a space), so the browser tests can check each is shown back as text. The multi-line
+# ones (markdown reference links, code fences) are posted as markdown by tests/forum/.
+VECTORS: list[Vector] = [vector for vector in ALL_VECTORS if not any(ch in vector.payload for ch in "\t\n\r")]
+
+# What the browser renders: the first 43 vectors (one per family of attack, the corpus this file
+# started with) and every fourth of the rest. Every vector of the corpus goes through the views and
+# the stored HTML in tests/forum/test_xss_corpus.py in seconds; a real browser adds what only it can
+# show (CSP, the DOM) per surface, and loading ~150 pages per surface would double the suite's time.
+_FIRST_FAMILIES = 43
+BROWSER_VECTORS: list[Vector] = [
+    vector for index, vector in enumerate(ALL_VECTORS)
+    if vector in VECTORS and (index < _FIRST_FAMILIES or index % 4 == 0)
 ]

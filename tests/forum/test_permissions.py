@@ -2,9 +2,13 @@
 else gets 404 for the board, its topics and links to its posts. The lounge is for every member."""
 
 import pytest
+import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
 from courseware.accounts.models import Role
+from courseware.db import utcnow
+from courseware.extensions import db
+from courseware.learning.models import Enrolment
 from forum import permissions
 from tests.forum.conftest import topic_path
 
@@ -16,23 +20,47 @@ def private_topic(community, forum, member, make):
     return forum.topic("integration", poster, title="Visual schedules", replies=1)
 
 
-def test_an_outsider_gets_404_for_the_board_its_topics_and_post_links(
-    login, member, forum, private_topic
-):
+def test_an_outsider_gets_404_for_the_board_its_topics_and_post_links(login, member, forum, private_topic):
     client = login(member())
     post = forum.get_post(private_topic, 2)
 
     for url in (
-        "/forum/integration/", "/forum/integration/new", topic_path(private_topic),
-        f"/forum/t/{private_topic.id}", f"/forum/p/{post.id}", f"/forum/p/{post.id}/edit",
+        "/forum/integration/",
+        "/forum/integration/new",
+        topic_path(private_topic),
+        f"/forum/t/{private_topic.id}",
+        f"/forum/p/{post.id}",
+        f"/forum/p/{post.id}/edit",
     ):
         assert client.get(url).status_code == 404, url
     for url in (
-        "/forum/integration/new", f"/forum/t/{private_topic.id}/reply",
-        f"/forum/t/{private_topic.id}/moderate", f"/forum/p/{post.id}/moderate",
+        "/forum/integration/new",
+        f"/forum/t/{private_topic.id}/reply",
+        f"/forum/t/{private_topic.id}/moderate",
+        f"/forum/p/{post.id}/moderate",
     ):
         assert client.post(url, data={"title": "x", "body": "x", "action": "hide"}).status_code == 404, url
     assert forum.count_posts() == 2
+
+
+def test_a_refunded_learner_no_longer_sees_the_course_board(
+    app, login, member, make, community, private_topic
+):
+    learner = member()
+    enrolment = make.enrolment(learner, community)
+    client = login(learner)
+    assert client.get("/forum/integration/").status_code == 200
+
+    with app.app_context():
+        db.session.execute(
+            sa.update(Enrolment)
+            .where(Enrolment.id == enrolment.id)
+            .values(revoked_at=utcnow(), revoked_reason="refunded")
+        )
+        db.session.commit()
+
+    assert client.get("/forum/integration/").status_code == 404
+    assert client.get(topic_path(private_topic)).status_code == 404
 
 
 def test_anonymous_visitors_get_404_for_course_boards_and_the_login_page_for_the_lounge(
@@ -69,8 +97,15 @@ def test_every_signed_in_member_may_use_the_lounge(login, member, forum, communi
 
 def test_unknown_boards_topics_and_posts_are_404(login, member, community):
     client = login(member())
-    for url in ("/forum/nope/", "/forum/t/999-x", "/forum/t/999", "/forum/p/999",
-                "/forum/t/99999999999999999999-x", "/forum/t/abc", "/forum/t/"):
+    for url in (
+        "/forum/nope/",
+        "/forum/t/999-x",
+        "/forum/t/999",
+        "/forum/p/999",
+        "/forum/t/99999999999999999999-x",
+        "/forum/t/abc",
+        "/forum/t/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -93,10 +128,16 @@ def test_permission_rules(app, make, forum, member, community):
         assert permissions.can_post(enrolled, board) and not permissions.can_post(outsider, board)
         assert not permissions.can_post(unverified, lounge)
     assert [permissions.is_moderator(u) for u in (enrolled, author, moderator, admin)] == [
-        False, False, True, True
+        False,
+        False,
+        True,
+        True,
     ]
     assert [permissions.is_instructor(u) for u in (enrolled, author, moderator, admin)] == [
-        False, True, False, True
+        False,
+        True,
+        False,
+        True,
     ]
     assert permissions.can_moderate(author, board) and not permissions.can_moderate(author, lounge)
     assert permissions.can_moderate(moderator, lounge) and not permissions.can_moderate(enrolled, board)

@@ -1,0 +1,207 @@
+"""Reports and the review queue, suspensions, moving a topic between boards, closing a topic."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from courseware.db import utcnow
+from courseware.extensions import db
+from forum.models import ForumSuspension, PostReport
+from tests.forum.conftest import post_numbers, topic_path
+
+
+@pytest.fixture
+def learner(make, member, community):
+    user = member(display_name="Maya Ortiz")
+    make.enrolment(user, community)
+    return user
+
+
+@pytest.fixture
+def colleague(make, member, community):
+    user = member(display_name="Sam Lee")
+    make.enrolment(user, community)
+    return user
+
+
+@pytest.fixture
+def topic(forum, learner, colleague):
+    topic = forum.topic("integration", learner, title="Visual schedules")
+    forum.reply(topic, colleague, "Buy my course at spam.example")
+    return forum.get_topic(topic.id)
+
+
+def _report(client, post, reason="spam", details=""):
+    return client.post(
+        f"/forum/p/{post.id}/report", data={"reason": reason, "details": details}, follow_redirects=True
+    )
+
+
+# Reports and the review queue
+
+
+def test_a_member_reports_a_post_once(app, login, forum, learner, topic):
+    post = forum.get_post(topic, 2)
+    client = login(learner)
+    form = client.get(f"/forum/p/{post.id}/report").get_data(as_text=True)
+    assert "Why are you reporting this post?" in form and "Spam or advertising" in form
+
+    first = _report(client, post, details="An advert.")
+    second = _report(client, post, reason="rude")
+
+    assert "Thanks, a moderator will look at it" in first.get_data(as_text=True)
+    assert "already reported this post" in second.get_data(as_text=True)
+    with app.app_context():
+        reports = db.session.scalars(sa.select(PostReport)).all()
+        assert [(r.reporter_id, r.reason, r.details) for r in reports] == [(learner.id, "spam", "An advert.")]
+
+
+def test_a_report_needs_a_reason_and_keeps_the_text(login, forum, learner, topic):
+    post = forum.get_post(topic, 2)
+    client = login(learner)
+    for reason in ("", "nonsense"):
+        response = client.post(f"/forum/p/{post.id}/report", data={"reason": reason, "details": "Kept text"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'class="error"' in page and "Kept text" in page
+    assert forum.count(PostReport) == 0
+
+
+def test_who_may_report(login, forum, learner, colleague, member, topic):
+    own = forum.get_post(topic, 1)
+    assert login(learner).post(f"/forum/p/{own.id}/report", data={"reason": "spam"}).status_code == 403
+    assert (
+        "Report<span"
+        not in login(learner).get(topic_path(topic)).get_data(as_text=True).split('id="post-2"')[0]
+    )
+    outsider = login(member())
+    assert outsider.get(f"/forum/p/{forum.get_post(topic, 2).id}/report").status_code == 404
+
+
+def test_moderators_review_reports_oldest_first_and_hide(
+    login, forum, learner, colleague, moderator, queries, topic
+):
+    spam = forum.get_post(topic, 2)
+    _report(login(learner), spam)
+    _report(login(colleague), forum.get_post(topic, 1), reason="off_topic", details="Wrong board")
+    assert login(learner).get("/forum/reports").status_code == 403
+
+    client = login(moderator)
+    with queries() as statements:
+        queue = client.get("/forum/reports").get_data(as_text=True)
+    assert len(statements) <= 8
+    assert queue.index("post #2") < queue.index("post #1") and "Wrong board" in queue
+    assert "Spam or advertising" in queue and "reported by Maya Ortiz" in queue
+
+    response = client.post(f"/forum/p/{spam.id}/reports", data={"action": "hide"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Post #2 is hidden" in page and "Buy my course" not in page
+    assert forum.get_post(topic, 2).hidden_at is not None
+    assert post_numbers(login(learner).get(topic_path(topic)).get_data(as_text=True)) == [1]
+
+    response = login(moderator).post(
+        f"/forum/p/{forum.get_post(topic, 1).id}/reports", data={"action": "dismiss"}, follow_redirects=True
+    )
+    assert "No open reports" in response.get_data(as_text=True)
+    assert forum.get_topic(topic.id).hidden_at is None
+    assert login(moderator).post(f"/forum/p/{spam.id}/reports", data={"action": "x"}).status_code == 400
+
+
+# Suspensions
+
+
+def test_a_suspended_member_reads_but_cannot_post(login, forum, learner, colleague, moderator, topic):
+    client = login(moderator)
+    form = client.get(f"/forum/u/{colleague.id}/suspend").get_data(as_text=True)
+    assert "Sam Lee may post" in form
+    response = client.post(
+        f"/forum/u/{colleague.id}/suspend",
+        data={"days": "7", "reason": "Advertising in the course board."},
+        follow_redirects=True,
+    )
+    assert "Sam Lee cannot post until" in response.get_data(as_text=True)
+
+    suspended = login(colleague)
+    page = suspended.get(topic_path(topic)).get_data(as_text=True)
+    until = utcnow() + timedelta(days=7)
+    reason = "Advertising in the course board."
+    message = f"Your posting is suspended until {until:%B} {until.day}, {until.year}: {reason}"
+    assert message in page and 'id="reply-heading"' in page and 'name="body"' not in page
+    assert message in suspended.get("/forum/integration/new").get_data(as_text=True)
+    reply = suspended.post(f"/forum/t/{topic.id}/reply", data={"body": "More spam"}, follow_redirects=True)
+    assert message in reply.get_data(as_text=True)
+    new = suspended.post("/forum/integration/new", data={"title": "Spam", "body": "Spam"})
+    assert new.status_code == 403 and message in new.get_data(as_text=True)
+    assert forum.get_topic(topic.id).post_count == 2
+
+    lifted = login(moderator).post(f"/forum/u/{colleague.id}/lift", follow_redirects=True)
+    assert "Sam Lee may post again" in lifted.get_data(as_text=True)
+    assert login(colleague).post(f"/forum/t/{topic.id}/reply", data={"body": "Sorry."}).status_code == 302
+
+
+def test_an_expired_suspension_no_longer_applies(app, login, colleague, moderator):
+    with app.app_context():
+        db.session.add(
+            ForumSuspension(
+                user_id=colleague.id, until=utcnow() - timedelta(minutes=1), reason="Old", by_id=moderator.id
+            )
+        )
+        db.session.commit()
+    assert "suspended" not in login(colleague).get("/forum/integration/new").get_data(as_text=True)
+
+
+def test_only_moderators_suspend_and_bad_forms_say_why(login, learner, colleague, moderator, author):
+    assert login(learner).get(f"/forum/u/{colleague.id}/suspend").status_code == 403
+    assert login(author).post(f"/forum/u/{colleague.id}/lift").status_code == 403
+    client = login(moderator)
+    assert client.get("/forum/u/99999/suspend").status_code == 404
+    for days in ("", "0", "abc", "1000"):
+        response = client.post(
+            f"/forum/u/{colleague.id}/suspend", data={"days": days, "reason": "Kept reason"}
+        )
+        assert response.status_code == 400 and "Kept reason" in response.get_data(as_text=True), days
+    response = client.post(f"/forum/u/{colleague.id}/suspend", data={"days": "3", "reason": ""})
+    assert response.status_code == 400 and "Say why" in response.get_data(as_text=True)
+
+
+# Move and close
+
+
+def test_a_moderator_moves_a_topic_and_the_counts_follow(login, forum, moderator, topic):
+    lounge = forum.board("lounge")
+    client = login(moderator)
+    assert "Move to board" in client.get(topic_path(topic)).get_data(as_text=True)
+
+    response = client.post(f"/forum/t/{topic.id}/move", data={"board": lounge.id}, follow_redirects=True)
+
+    assert "moved to Members&#39; lounge" in response.get_data(as_text=True)
+    assert forum.get_topic(topic.id).board_id == lounge.id
+    course_board, lounge = forum.board("integration"), forum.board("lounge")
+    assert (course_board.topic_count, course_board.post_count) == (0, 0)
+    assert (lounge.topic_count, lounge.post_count) == (1, 2) and lounge.last_post_at is not None
+    assert client.post(f"/forum/t/{topic.id}/move", data={"board": "abc"}).status_code == 400
+    assert client.post(f"/forum/t/{topic.id}/move", data={"board": 99999}).status_code == 400
+
+
+def test_members_and_the_instructor_cannot_move(login, forum, learner, author, topic):
+    lounge = forum.board("lounge")
+    assert login(learner).post(f"/forum/t/{topic.id}/move", data={"board": lounge.id}).status_code == 403
+    assert login(author).post(f"/forum/t/{topic.id}/move", data={"board": lounge.id}).status_code == 403
+
+
+def test_closing_is_a_lock_that_says_closed(login, forum, learner, moderator, topic):
+    client = login(moderator)
+    response = client.post(f"/forum/t/{topic.id}/moderate", data={"action": "close"}, follow_redirects=True)
+    assert "The topic is closed" in response.get_data(as_text=True) and "Reopen topic" in response.get_data(
+        as_text=True
+    )
+    stored = forum.get_topic(topic.id)
+    assert stored.locked and stored.closed_at is not None
+    page = login(learner).get(topic_path(topic)).get_data(as_text=True)
+    assert "This topic is closed" in page and ">Closed<" in page
+    assert login(learner).post(f"/forum/t/{topic.id}/reply", data={"body": "Late"}).status_code == 302
+    assert forum.get_topic(topic.id).post_count == 2
+    assert ">Closed<" in login(learner).get("/forum/integration/").get_data(as_text=True)
+    login(moderator).post(f"/forum/t/{topic.id}/moderate", data={"action": "reopen"})
+    stored = forum.get_topic(topic.id)
+    assert not stored.locked and stored.closed_at is None
