@@ -4,7 +4,7 @@ Joining is double opt-in: the form records the person with the consent they tick
 link; opening the link confirms the subscription and downloads the file. A signed-in member whose
 email is already verified is confirmed at once. Every list email carries a one-click unsubscribe
 link (and the List-Unsubscribe headers mail programs show as a button); an unsubscribed address is
-never mailed again unless its owner asks through the form and confirms again.
+never mailed again: its owner can rejoin only by signing in with it and asking again.
 """
 
 from dataclasses import dataclass
@@ -116,9 +116,10 @@ def unsubscribe(subscriber: Subscriber, now: datetime) -> None:
     subscriber.unsubscribed_at = subscriber.unsubscribed_at or now
 
 
-def may_mail(subscriber: Subscriber) -> bool:
-    """Whether list mail may go to this subscriber: confirmed, and not unsubscribed."""
-    return subscriber.confirmed_at is not None and subscriber.unsubscribed_at is None
+def may_email(subscriber: Subscriber) -> bool:
+    """An address that unsubscribed gets nothing more from the list, not even a confirmation that
+    someone else may have asked for; its owner rejoins by signing in with it (one click, no email)."""
+    return subscriber.unsubscribed_at is None
 
 
 def download_token(subscriber: Subscriber, download: FreeDownload) -> str:

@@ -39,7 +39,8 @@ def free_download(key: str):
     if confirmed:
         db.session.commit()
         return redirect(_links(subscriber, download).download)
-    mailing_list.send_confirmation(subscriber, download, _links(subscriber, download))
+    if mailing_list.may_email(subscriber):
+        mailing_list.send_confirmation(subscriber, download, _links(subscriber, download))
     db.session.commit()
     return render_template("notifications/check_email.html", download=download, email=subscriber.email)
 

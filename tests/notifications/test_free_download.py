@@ -141,3 +141,18 @@ def test_the_author_sees_and_exports_the_list_safely(app, client, make, login):
 def test_the_form_is_rate_limited(client):
     codes = [client.post(FREE, data={**FORM, "email": f"m{n}@example.com"}).status_code for n in range(6)]
     assert codes[:5] == [200] * 5 and codes[5] == 429
+
+
+def test_an_unsubscribed_address_is_never_mailed_again_but_its_owner_can_rejoin(app, client, make, login):
+    client.post(FREE, data={**FORM})
+    [email] = _emails(app)
+    client.get(_link(email.body_text, "unsubscribe"))
+
+    again = client.post(FREE, data={**FORM}).get_data(as_text=True)
+
+    assert "Check your email" in again and "we keep our word" in again  # the same page for anyone
+    assert len(_emails(app)) == 1 and _subscribers(app)[0].status == "unsubscribed"
+    owner = login(make.user(email="maya@example.com"))
+    rejoined = owner.post(FREE, data={"first_name": "Maya", "email": "maya@example.com", "consent": "y"})
+    assert rejoined.status_code == 302 and _subscribers(app)[0].status == "confirmed"
+    assert len(_emails(app)) == 1
