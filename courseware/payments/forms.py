@@ -16,7 +16,7 @@ class RedeemForm(Form):
 class SeatCodeForm(Form):
     course = SelectField("Course", validators=[DataRequired("Choose the course.")])
     organisation = StringField(
-        "Organisation",
+        "Organization",
         validators=[DataRequired("Enter who the seats are for, e.g. the school district."), Length(max=200)],
     )
     seats = IntegerField(
