@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from forum.models import REPORT_REASONS, Board, ForumSuspension, Post, PostReport, Topic
-from forum.services import move_board_counts, refresh_last_post
+from forum.services import hide_topic, move_board_counts, refresh_last_post
 
 TOPIC_ACTIONS = ("pin", "unpin", "lock", "unlock", "close", "reopen", "hide", "unhide")
 POST_ACTIONS = ("hide", "unhide")
@@ -39,7 +39,7 @@ def moderate_topic(topic: Topic, action: str, now: datetime) -> str:
         _update_topic(topic, locked=closing, closed_at=now if closing else None)
         return "The topic is closed: no new replies." if closing else "The topic is open for replies again."
     if action == "hide":
-        _hide_topic(topic, now)
+        hide_topic(topic, now)
         return "The topic is hidden: only moderators see it now."
     if action == "unhide":
         _unhide_topic(topic)
@@ -147,16 +147,6 @@ def _update_topic(topic: Topic, **values) -> None:
     for name, value in values.items():
         setattr(topic, name, value)
     db.session.flush()
-
-
-def _hide_topic(topic: Topic, now: datetime) -> None:
-    changed = db.session.execute(
-        sa.update(Topic).where(Topic.id == topic.id, Topic.hidden_at.is_(None)).values(hidden_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed:
-        move_board_counts(topic.board_id, topics=-1, posts=-topic.post_count)
-        topic.hidden_at = now
 
 
 def _unhide_topic(topic: Topic) -> None:

@@ -192,7 +192,7 @@ def delete_post(topic: Topic, post: Post, now: datetime) -> str:
     if not changed:
         return "The post is already deleted."
     if post.number == 1:
-        _delete_opening(topic, now)
+        hide_topic(topic, now)
         return "Your topic is deleted."
     values = dict(post_count=Topic.post_count - 1, reply_count=Topic.reply_count - 1)
     if topic.accepted_post_id == post.id:
@@ -289,14 +289,16 @@ def slugify(title: str) -> str:
     return slug[:80].rstrip("-") or "topic"
 
 
-def _delete_opening(topic: Topic, now: datetime) -> None:
+def hide_topic(topic: Topic, now: datetime) -> None:
+    """Take the topic off its board (a moderator's hide, or its author deleting the opening post):
+    the board's counts drop by the topic and its visible posts, once, however often it is asked."""
     changed = db.session.execute(
         sa.update(Topic).where(Topic.id == topic.id, Topic.hidden_at.is_(None)).values(hidden_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed:
         move_board_counts(topic.board_id, topics=-1, posts=-topic.post_count)
-    topic.hidden_at = now
+        topic.hidden_at = now
 
 
 def _first_instructor_reply_at(topic_id: int) -> datetime | None:
