@@ -4,6 +4,7 @@ Tests point `STRIPE_API_BASE` at a local stub server, so the real SDK (request b
 error classes) runs against it; webhook payloads are verified with the SDK's own `construct_event`.
 """
 
+import json
 from dataclasses import dataclass
 
 import stripe
@@ -75,16 +76,34 @@ def receipt_url(payment_intent_id: str) -> str | None:
     return getattr(charge, "receipt_url", None) if charge and not isinstance(charge, str) else None
 
 
-def verify_event(payload: bytes, signature: str | None) -> stripe.Event:
-    """The event, if Stripe signed this exact body recently; raises ValueError or
-    stripe.SignatureVerificationError otherwise (a bad body, a bad or stale signature)."""
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    object: dict  # data.object: the session, charge or dispute the event is about
+
+
+def verify_event(payload: bytes, signature: str | None) -> WebhookEvent:
+    """The event, if Stripe signed this exact body recently and it has an event's shape.
+
+    Raises ValueError (not JSON, not an event) or stripe.SignatureVerificationError (a missing,
+    wrong or stale signature). The SDK's construct_event checks the signature.
+    """
+    body = json.loads(payload)
+    if not isinstance(body, dict):
+        raise ValueError("the body is not a Stripe event (a JSON object)")
+    data = body.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not (isinstance(body.get("id"), str) and isinstance(body.get("type"), str) and isinstance(obj, dict)):
+        raise ValueError("the body is not a Stripe event (id, type and data.object)")
     config = current_app.config
-    return stripe.Webhook.construct_event(
+    stripe.Webhook.construct_event(
         payload,
         signature,
         config["STRIPE_WEBHOOK_SECRET"],
         tolerance=config["STRIPE_WEBHOOK_TOLERANCE_SECONDS"],
     )
+    return WebhookEvent(body["id"], body["type"], obj)
 
 
 def _client() -> stripe.StripeClient:

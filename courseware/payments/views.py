@@ -106,8 +106,7 @@ def webhook():
         event = stripe_api.verify_event(request.get_data(), request.headers.get("Stripe-Signature"))
     except (ValueError, stripe.SignatureVerificationError) as error:
         return json_error(400, f"The event could not be verified: {error}")
-    payload = event.data.object.to_dict()
-    outcome = services.record_event(event.id, event.type, payload, utcnow())
+    outcome = services.record_event(event.id, event.type, event.object, utcnow())
     db.session.commit()
     return jsonify({"received": True, "outcome": outcome})
 

@@ -235,3 +235,26 @@ def _earn_certificate(app, make, client, user, enrolment) -> None:
     complete_lessons(app, enrolment, make.lessons(make.get(Course, enrolment.course_id)))
     client.get("/learn/own-your-role/certificate")
     assert len(certificates_of(app, enrolment)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{}",
+        b"[]",
+        b'{"id": "evt_1", "type": "charge.refunded"}',
+        b'{"id": "evt_1", "type": "x", "data": {"object": 1}}',
+        b"\xff\xfe not utf-8",
+    ],
+)
+def test_a_signed_body_that_is_not_an_event_gets_a_400(app, client, body):
+    stamp = int(time.time())
+    signature = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+    response = client.post(
+        "/stripe/webhook", data=body, headers={"Stripe-Signature": f"t={stamp},v1={signature}"}, csrf=False
+    )
+
+    assert response.status_code == 400 and "could not be verified" in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StripeEvent)) == 0
