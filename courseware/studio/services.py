@@ -27,4 +27,4 @@ def course_summaries() -> list[CourseSummary]:
         .group_by(Course.id)
         .order_by(Course.title)
     ).all()
-    return [CourseSummary(course, learner_count, completed_count) for course, learner_count, completed_count in rows]
+    return [CourseSummary(course, learners_, completed_) for course, learners_, completed_ in rows]
