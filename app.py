@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.certificates.views import bp as certificates_bp
     from courseware.learning.views import bp as learning_bp
     from courseware.media import bp as media_bp
+    from courseware.notifications.inbox_views import bp as notifications_bp
     from courseware.notifications.views import bp as mailing_list_bp
     from courseware.payments.views import bp as payments_bp
     from courseware.studio.views import bp as studio_bp
@@ -56,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, mailing_list_bp, media_bp,
+        notifications_bp,
         payments_bp, studio_bp, transcript_bp, forum_bp,
     )
     for blueprint in blueprints:
@@ -67,8 +69,10 @@ def _register_cli(app: Flask) -> None:
     from courseware.assessment.cli import assessment_cli
     from courseware.content.cli import courses_cli
     from courseware.learning.cli import learners_cli
-    from courseware.notifications.cli import outbox_cli
+    from courseware.notifications.cli import notifications_cli, outbox_cli
     from forum.cli import forum_cli
 
-    for group in (courses_cli, learners_cli, outbox_cli, demo_cli, assessment_cli, forum_cli):
+    for group in (
+        courses_cli, learners_cli, outbox_cli, notifications_cli, demo_cli, assessment_cli, forum_cli,
+    ):
         app.cli.add_command(group)

@@ -50,6 +50,25 @@ def render(text: str, trusted: bool = False) -> str:
     return _cleaner(trusted).clean(html)
 
 
+def text_outside_quotes_and_code(text: str) -> str:
+    """The words someone wrote themselves: their markdown's plain text outside block quotes, code
+    blocks and code spans (where "@name" is quoted or is code, not addressed to anyone)."""
+    pieces, quote_depth = [], 0
+    for token in _parser(False).parse(text or ""):
+        if token.type in ("blockquote_open", "blockquote_close"):
+            quote_depth += 1 if token.type == "blockquote_open" else -1
+        elif token.type == "inline" and quote_depth == 0:
+            pieces += [_plain(child) for child in token.children or ()]
+            pieces.append("\n")
+    return "".join(pieces).strip()
+
+
+def _plain(token) -> str:
+    if token.type == "text":
+        return token.content
+    return " " if token.type in ("softbreak", "hardbreak", "code_inline") else ""
+
+
 @cache
 def _parser(trusted: bool) -> MarkdownIt:
     options = {"html": trusted, "linkify": False, "typographer": True}

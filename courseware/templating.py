@@ -7,6 +7,7 @@ from flask import Flask
 
 from courseware.content import ce
 from courseware.formatting import clock
+from courseware.notifications import inbox
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(timestamp, "timestamp")
     app.add_template_filter(score, "score")
+    app.add_template_filter(inbox.headline, "notification_headline")
     app.add_template_global(ce.approval_statement, "approval_statement")
     app.add_template_global(ce.ceus, "ceus")
     app.add_template_global(ce.STATE_RULES_NOTICE, "STATE_RULES_NOTICE")

@@ -68,6 +68,12 @@ def page_number() -> int:
     return page if 1 <= page <= MAX_PAGE else 1
 
 
+def site_request_context():
+    """For CLI commands whose emails carry links (cron has no request): URLs on SITE_URL."""
+    base_url = current_app.config.get("SITE_URL") or "http://127.0.0.1:5000"
+    return current_app.test_request_context(base_url=base_url)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntegerConverter
     app.after_request(_security_headers)

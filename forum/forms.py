@@ -14,7 +14,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from courseware.forms import Form
 from courseware.web import MAX_ID
-from forum.models import BODY_MAX, REPORT_REASONS, TITLE_MAX
+from forum.models import BODY_MAX, REPORT_REASONS, TITLE_MAX, WATCH_LEVELS
 from forum.moderation import POST_ACTIONS, REPORT_ACTIONS, TOPIC_ACTIONS
 
 SUSPENSION_DAYS_MAX = 365
@@ -118,3 +118,11 @@ class SuspendForm(Form):
 class MoveForm(Form):
     board = SelectField("Move to board", coerce=int, validate_choice=True)
     submit = SubmitField("Move topic")
+
+
+class WatchForm(Form):
+    level = SelectField(
+        "Notifications",
+        choices=[SelectChoice(str(level), label) for level, label in WATCH_LEVELS.items()],
+        validate_choice=True,
+    )

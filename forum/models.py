@@ -196,3 +196,55 @@ class ForumSuspension(db.Model):
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_at: Mapped[datetime | None]
+
+
+class WatchLevel(StrEnum):
+    """Watching: every new post. Tracking (the default, no row): only what is addressed to the
+    member (mentions, quotes, an accepted answer) and unread markers. Muted: nothing at all."""
+
+    WATCHING = "watching"
+    TRACKING = "tracking"
+    MUTED = "muted"
+
+
+WATCH_LEVELS = {
+    WatchLevel.WATCHING: "Watching: tell me about every new post",
+    WatchLevel.TRACKING: "Tracking: only when someone mentions, quotes or answers me",
+    WatchLevel.MUTED: "Muted: never notify me",
+}
+
+
+class TopicWatch(db.Model):
+    __tablename__ = "topic_watches"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("topic_id", "user_id"),
+        sa.Index("ix_topic_watches_user_id", "user_id"),
+    )
+
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(sa.String(10))
+
+
+class BoardWatch(db.Model):
+    __tablename__ = "board_watches"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("board_id", "user_id"),
+        sa.Index("ix_board_watches_user_id", "user_id"),
+    )
+
+    board_id: Mapped[int] = mapped_column(sa.ForeignKey("boards.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(sa.String(10))
+
+
+class TopicRead(db.Model):
+    """How far a member has read a topic: the highest post number a topic page has shown them.
+    Written only when it moves forward, never on a page view that shows nothing new."""
+
+    __tablename__ = "topic_reads"
+    __table_args__ = (sa.PrimaryKeyConstraint("user_id", "topic_id"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"))
+    last_read_number: Mapped[int]

@@ -2,7 +2,8 @@
 
 A board or topic is loaded with the viewer's enrolment in its course (one join), so the
 permission check costs nothing more; lists load only the columns the page shows, with their
-authors in the same statement. Nothing here writes: a page view never changes a row.
+authors in the same statement. Nothing here writes (a topic page records how far its reader got,
+through forum.reading, and only when that moves forward).
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,17 @@ from courseware.content.structure import LessonEntry, course_structure
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
 from forum import permissions
-from forum.models import Board, BoardKind, Post, PostReport, PostRevision, Topic
+from forum.models import (
+    Board,
+    BoardKind,
+    BoardWatch,
+    Post,
+    PostReport,
+    PostRevision,
+    Topic,
+    TopicRead,
+    TopicWatch,
+)
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 50
@@ -44,6 +55,10 @@ class Located:
     topic: Topic | None = None
     post: Post | None = None
     lesson: LessonLink | None = None
+    # The viewer's reading position and watch levels (topic pages only; None where unset).
+    last_read_number: int | None = None
+    topic_level: str | None = None
+    board_level: str | None = None
 
 
 @dataclass
@@ -93,27 +108,49 @@ def visible_boards(user) -> list[Board]:
 
 
 def find_board(slug: str, user_id: int | None) -> Located | None:
+    """The board with the viewer's enrolment and watch level: one statement."""
+    viewer = user_id or -1
     row = db.session.execute(
-        sa.select(Board, Enrolment.id).outerjoin(Enrolment, permissions.enrolment_join(Board, user_id or -1))
+        sa.select(Board, Enrolment.id, BoardWatch.level)
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, viewer))
+        .outerjoin(BoardWatch, sa.and_(BoardWatch.board_id == Board.id, BoardWatch.user_id == viewer))
         .where(Board.slug == slug)
     ).one_or_none()
-    return None if row is None else Located(row[0], row[1] is not None)
+    return None if row is None else Located(row[0], row[1] is not None, board_level=row[2])
+
+
+def read_positions(user_id: int | None, topics: list[Topic]) -> dict[int, int]:
+    """Topic id -> the highest post number the viewer has read, for the topics of one page."""
+    if user_id is None or not topics:
+        return {}
+    rows = db.session.execute(
+        sa.select(TopicRead.topic_id, TopicRead.last_read_number)
+        .where(TopicRead.user_id == user_id, TopicRead.topic_id.in_([topic.id for topic in topics]))
+    )
+    return {topic_id: number for topic_id, number in rows}
 
 
 def find_topic(topic_id: int, user_id: int | None) -> Located | None:
-    """The topic, its board, the viewer's enrolment and the lesson it asks about: one statement."""
+    """The topic, its board, the lesson it asks about and the viewer's enrolment, reading position
+    and watch levels: one statement."""
+    viewer = user_id or -1
     row = db.session.execute(
-        sa.select(Topic, Board, Enrolment.id, Course.slug, Lesson.slug, Lesson.title)
+        sa.select(Topic, Board, Enrolment.id, Course.slug, Lesson.slug, Lesson.title,
+                  TopicRead.last_read_number, TopicWatch.level, BoardWatch.level)
         .join(Board, Topic.board_id == Board.id)
-        .outerjoin(Enrolment, permissions.enrolment_join(Board, user_id or -1))
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, viewer))
         .outerjoin(Lesson, Topic.lesson_id == Lesson.id)
         .outerjoin(Course, Lesson.course_id == Course.id)
+        .outerjoin(TopicRead, sa.and_(TopicRead.topic_id == Topic.id, TopicRead.user_id == viewer))
+        .outerjoin(TopicWatch, sa.and_(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer))
+        .outerjoin(BoardWatch, sa.and_(BoardWatch.board_id == Board.id, BoardWatch.user_id == viewer))
         .where(Topic.id == topic_id)
     ).one_or_none()
     if row is None:
         return None
     lesson = LessonLink(row[3], row[4], row[5]) if row[4] is not None else None
-    return Located(row[1], row[2] is not None, topic=row[0], lesson=lesson)
+    return Located(row[1], row[2] is not None, topic=row[0], lesson=lesson, last_read_number=row[6],
+                   topic_level=row[7], board_level=row[8])
 
 
 def find_lesson(board: Board, lesson_slug: str | None, now: datetime) -> LessonEntry | None:
@@ -276,7 +313,7 @@ def _board_topics_statement(include_hidden: bool) -> sa.Select:
             load_only(
                 Topic.id, Topic.board_id, Topic.title, Topic.slug, Topic.created_at, Topic.last_post_at,
                 Topic.reply_count, Topic.pinned, Topic.locked, Topic.hidden_at, Topic.closed_at,
-                Topic.accepted_post_id, Topic.lesson_id,
+                Topic.accepted_post_id, Topic.lesson_id, Topic.highest_number,
             ),
             contains_eager(Topic.author).load_only(User.id, User.display_name, User.role),
             contains_eager(Topic.last_poster.of_type(last_poster)).load_only(
@@ -301,7 +338,7 @@ def _topic_posts_statement(include_hidden: bool) -> sa.Select:
                 Post.id, Post.topic_id, Post.author_id, Post.number, Post.body_html, Post.created_at,
                 Post.edited_at, Post.hidden_at, Post.deleted_at,
             ),
-            contains_eager(Post.author).load_only(User.id, User.display_name, User.role),
+            contains_eager(Post.author).load_only(User.id, User.display_name, User.role, User.handle),
         )
         .where(Post.topic_id == sa.bindparam("topic_id"))
         .where(Post.number.between(sa.bindparam("first"), sa.bindparam("last")))

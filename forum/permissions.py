@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from courseware.accounts.models import Role
+from courseware.accounts.models import Role, User
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
@@ -153,6 +153,16 @@ def visible_boards_filter(user) -> sa.ColumnElement[bool]:
     if is_moderator(user) or is_instructor(user):
         return sa.true()
     return sa.or_(Board.kind == BoardKind.LOUNGE, Enrolment.id.is_not(None))
+
+
+def readers_filter(board: Board) -> sa.ColumnElement[bool]:
+    """can_view_board as SQL over `users`: who may be told about this board's posts."""
+    if board.kind == BoardKind.LOUNGE:
+        return sa.true()
+    enrolled = sa.exists().where(
+        Enrolment.user_id == User.id, Enrolment.course_id == board.course_id, Enrolment.revoked_at.is_(None)
+    )
+    return sa.or_(User.role.in_((Role.MODERATOR, *INSTRUCTOR_ROLES)), enrolled)
 
 
 def enrolment_join(board, user_id: int) -> sa.ColumnElement[bool]:

@@ -146,6 +146,7 @@ class Factory:
                 email=email or f"learner{n}@example.com",
                 password_hash=_password_hash(),
                 display_name=fields.pop("display_name", f"Learner {n}"),
+                handle=fields.pop("handle", f"learner{n}"),
                 role=role,
                 email_verified_at=utcnow() if verified else None,
                 **fields,

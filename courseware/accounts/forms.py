@@ -6,6 +6,7 @@ from flask import current_app
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
+from courseware.accounts import handles
 from courseware.accounts.models import Profession, User
 from courseware.accounts.passwords import password_problem
 from courseware.accounts.states import US_STATES
@@ -120,6 +121,11 @@ class ProfileForm(Form):
         filters=[_strip],
         validators=[DataRequired("Enter the name others will see."), Length(max=80)],
     )
+    handle = StringField(
+        "Forum @name",
+        filters=[_strip, lambda value: value.lower().removeprefix("@") if isinstance(value, str) else value],
+        validators=[DataRequired("Choose the @name others use to mention you.")],
+    )
     legal_name = StringField(
         "Legal name for certificates",
         filters=[_strip],
@@ -142,12 +148,17 @@ class ProfileForm(Form):
         known = user.credential in CREDENTIALS or not user.credential
         data = {
             "display_name": user.display_name,
+            "handle": user.handle or "",
             "legal_name": user.legal_name or "",
             "credential": (user.credential or "") if known else OTHER,
             "credential_other": "" if known else user.credential,
             "time_zone": user.time_zone or current_app.config["DEFAULT_TIME_ZONE"],
         }
         return cls(data=data, **kwargs)
+
+    def validate_handle(self, field) -> None:
+        if not handles.is_valid_handle(field.data):
+            raise ValidationError(handles.HANDLE_RULES)
 
     def validate_credential_other(self, field) -> None:
         if self.credential.data == OTHER and not field.data:

@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower-cased
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     display_name: Mapped[str] = mapped_column(sa.String(80))
+    # The forum's @name: unique, lower-case letters, digits, "_", "." and "-"; made from the display
+    # name at sign-up and changeable on the profile.
+    handle: Mapped[str | None] = mapped_column(sa.String(30), unique=True)
     legal_name: Mapped[str | None] = mapped_column(sa.String(160))
     # The learner confirms the legal name before the first certificate; it cannot change after it.
     legal_name_confirmed_at: Mapped[datetime | None]
@@ -46,6 +49,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Notifications: "each" (an email per notification), "daily" (one digest) or "never"; the bell's
+    # count is kept here so every page shows it without counting.
+    notification_emails: Mapped[str] = mapped_column(sa.String(10), default="each", server_default="each")
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     licences: Mapped[list["Licence"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Licence.id"

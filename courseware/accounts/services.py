@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from courseware.accounts import emails, passwords, tokens
+from courseware.accounts import emails, handles, passwords, tokens
 from courseware.accounts.models import Licence, Role, User, new_session_token
 from courseware.accounts.tokens import LinkExpired, LinkInvalid
 from courseware.db import utcnow
@@ -48,7 +48,9 @@ def register_user(email: str, display_name: str, password: str) -> User:
     if _email_registered(email):
         raise EmailTaken(email)
     password_hash = passwords.hash_password(password)
-    user = User(email=email, display_name=display_name.strip(), password_hash=password_hash)
+    display_name = display_name.strip()
+    user = User(email=email, display_name=display_name, password_hash=password_hash,
+                handle=handles.unique_handle(display_name))
     db.session.add(user)
     try:
         db.session.flush()
@@ -137,8 +139,11 @@ def end_other_sessions(user: User) -> None:
 
 
 def update_profile(
-    user: User, display_name: str, legal_name: str | None, credential: str | None, time_zone: str | None
+    user: User, display_name: str, handle: str, legal_name: str | None, credential: str | None,
+    time_zone: str | None,
 ) -> None:
+    """Raises handles.HandleTaken when another member has the @name (nothing is changed then)."""
+    handles.change_handle(user, handle)
     user.display_name = display_name.strip()
     if not user.legal_name_locked:  # printed on a certificate: only a reissue corrects it
         user.legal_name = (legal_name or "").strip() or None
@@ -198,6 +203,7 @@ def ensure_account(
     elif not passwords.password_matches(user.password_hash, password):
         _set_password(user, password)
     user.display_name, user.credential = display_name, credential
+    user.handle = user.handle or handles.unique_handle(display_name)
     if not user.legal_name_locked:  # printed on a certificate: it stays as printed
         user.legal_name = legal_name
     user.role = role

@@ -6,7 +6,7 @@ Each view parses a form, calls one service, commits once, then redirects or rend
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courseware.accounts import forms, services
+from courseware.accounts import forms, handles, services
 from courseware.accounts.emails import duration_words
 from courseware.accounts.models import User
 from courseware.accounts.states import state_name
@@ -194,9 +194,14 @@ def profile():
     user = _current_user()
     form = forms.ProfileForm.for_user(user)
     if form.validate_on_submit():
-        services.update_profile(
-            user, form.display_name.data, form.legal_name.data, form.credential_value(), form.time_zone.data
-        )
+        try:
+            services.update_profile(
+                user, form.display_name.data, form.handle.data, form.legal_name.data, form.credential_value(),
+                form.time_zone.data,
+            )
+        except handles.HandleTaken:
+            form.handle.errors.append("Another member has this @name. Choose another.")
+            return _render_profile(user, form, forms.LicenceForm(formdata=None))
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("accounts.profile"))

@@ -7,7 +7,8 @@ from flask_mailman import EmailMessage
 
 from courseware.db import utcnow
 from courseware.extensions import db
-from courseware.notifications import services
+from courseware.notifications import inbox, services
+from courseware.web import site_request_context
 
 outbox_cli = AppGroup("outbox", help="The email outbox.")
 
@@ -41,3 +42,15 @@ def deliver_due_emails() -> tuple[int, int]:
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+notifications_cli = AppGroup("notifications", help="In-app notifications and their emails.")
+
+
+@notifications_cli.command("digest")
+def digest_command() -> None:
+    """Email the daily summary to members who chose it. Run once a day (cron)."""
+    with site_request_context():  # the emails' links
+        sent = inbox.send_digests(utcnow())
+        db.session.commit()
+    click.echo(f"notifications: {sent} daily {'summary' if sent == 1 else 'summaries'} queued")

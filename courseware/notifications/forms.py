@@ -1,8 +1,9 @@
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from courseware.forms import Form
 from courseware.notifications.mailing_list import CONSENT
+from courseware.notifications.models import EmailChoice
 
 
 def _strip(value):
@@ -26,3 +27,14 @@ class FreeDownloadForm(Form):
         CONSENT,
         validators=[DataRequired("Tick the box to get the download: it comes by email, with the list.")],
     )
+
+
+EMAIL_CHOICES = [
+    SelectChoice(EmailChoice.EACH, "Email me each notification as it happens"),
+    SelectChoice(EmailChoice.DAILY, "Email me one summary a day"),
+    SelectChoice(EmailChoice.NEVER, "Don't email me: I'll check the bell"),
+]
+
+
+class NotificationSettingsForm(Form):
+    emails = SelectField("Notification emails", choices=EMAIL_CHOICES, validate_choice=True)

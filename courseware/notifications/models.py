@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -51,3 +52,54 @@ class Subscriber(db.Model):
         if self.unsubscribed_at is not None:
             return "unsubscribed"
         return "confirmed" if self.confirmed_at is not None else "awaiting confirmation"
+
+
+class NotificationKind(StrEnum):
+    REPLY = "reply"
+    MENTION = "mention"
+    QUOTE = "quote"
+    ACCEPTED = "accepted"
+    NEW_TOPIC = "new_topic"
+    NEW_LESSON = "new_lesson"
+    ANNOUNCEMENT = "announcement"
+
+
+class EmailChoice(StrEnum):
+    """How a member wants notifications by email (users.notification_emails)."""
+
+    EACH = "each"
+    DAILY = "daily"
+    NEVER = "never"
+
+
+class Notification(db.Model):
+    """Something a member should know about, shown under the bell and (by their choice) emailed.
+
+    `path` is the site path it opens; `topic_id` is kept so that reading the topic reaches its
+    notifications. `digest_pending` marks the ones waiting for their member's daily digest.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The bell's list: a member's notifications, newest first.
+        sa.Index("ix_notifications_user_id_id", "user_id", "id"),
+        # The daily digest: what waits for it, per member.
+        sa.Index("ix_notifications_digest_pending_user_id", "digest_pending", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    excerpt: Mapped[str] = mapped_column(sa.String(300), default="")
+    path: Mapped[str] = mapped_column(sa.String(500))
+    topic_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    digest_pending: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -60,6 +60,8 @@ def signed_in_pages(app) -> list[MainPage]:
         MainPage("profile", "/me/profile"),
         MainPage("change-password", "/me/password"),
         MainPage("login-signed-in", "/auth/login"),
+        MainPage("notifications", "/me/notifications"),
+        MainPage("notification-settings", "/me/notifications/settings"),
         MainPage("not-found-signed-in", "/me/no-such-page", status=404),
     ]
 

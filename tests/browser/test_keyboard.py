@@ -125,6 +125,7 @@ def test_the_profile_details_form_works_with_the_keyboard_alone(app, learner, le
     skip_to_main(page)
     tab_through(page, [
         Stop("display_name"),  # kept as it is
+        Stop("handle", keys=("ControlOrMeta+a",), text="@Maya.Ortiz"),  # stored lower-case, without "@"
         Stop("legal_name", keys=("ControlOrMeta+a",), text="Maya Rose Ortiz"),  # typed over
         Stop("credential", keys=("ArrowDown",)),  # "Choose your credential" -> OTR/L, list closed
         Stop("credential_other"),
@@ -136,7 +137,7 @@ def test_the_profile_details_form_works_with_the_keyboard_alone(app, learner, le
     expect(page.get_by_label("Credential", exact=True)).to_have_value("OTR/L")
     user = find_user(app, learner.email)
     assert (user.display_name, user.legal_name, user.credential) == ("Maya Ortiz", "Maya Rose Ortiz", "OTR/L")
-    assert user.time_zone == "America/Denver"
+    assert user.time_zone == "America/Denver" and user.handle == "maya.ortiz"
 
 
 def test_the_add_licence_form_works_with_the_keyboard_alone(app, learner, learner_page: Page):
@@ -145,8 +146,8 @@ def test_the_add_licence_form_works_with_the_keyboard_alone(app, learner, learne
     skip_to_main(page)
     tab_through(page, [
         # Past the details form, untouched...
-        Stop("display_name"), Stop("legal_name"), Stop("credential"), Stop("credential_other"),
-        Stop("time_zone"), Stop("Save details"),
+        Stop("display_name"), Stop("handle"), Stop("legal_name"), Stop("credential"),
+        Stop("credential_other"), Stop("time_zone"), Stop("Save details"),
         # ...to the licence form.
         Stop("state", text="Texas"),  # typed on the closed list: it jumps to the option
         Stop("profession", keys=("ArrowDown", "ArrowDown")),  # past OT to OTA

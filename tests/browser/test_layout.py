@@ -104,12 +104,13 @@ def test_the_phone_header_is_the_brand_over_one_row_of_links(app, learner, sign_
     page.goto("/me/")
     brand = page.get_by_role("banner").get_by_role("link", name=app.config["SITE_NAME"], exact=True)
     nav = page.get_by_role("navigation", name="Main")
-    items = [nav.get_by_role("link", name=name, exact=True) for name in ("Courses", "My learning", "Profile")]
+    names = ("Courses", "My learning", "Profile", "Notifications")
+    items = [nav.get_by_role("link", name=name, exact=True) for name in names]
     items.append(nav.get_by_role("button", name="Log out"))
     boxes = [item.bounding_box() for item in [brand, *items]]
     brand_box, item_boxes = boxes[0], boxes[1:]
     tops = [round(box["y"]) for box in item_boxes]
-    assert max(tops) - min(tops) <= 1, f"the four header links wrap onto more than one row: tops {tops}"
+    assert max(tops) - min(tops) <= 1, f"the five header links wrap onto more than one row: tops {tops}"
     assert brand_box["y"] + brand_box["height"] <= min(tops), f"the links share the brand's row: {boxes}"
     assert all(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] for box in item_boxes), boxes
 

@@ -1,0 +1,154 @@
+"""A topic's page (which records how far its reader got, only when that moves forward), replies
+and accepted answers."""
+
+import flask
+from flask import abort, flash, redirect, render_template
+from flask_login import current_user, login_required
+
+from courseware.db import utcnow
+from courseware.extensions import db
+from courseware.web import page_number
+from forum import notifying, pages, permissions, reading, services
+from forum.forms import (
+    AcceptForm,
+    PostForm,
+)
+from forum.models import Topic
+from forum.views import bp
+from forum.views.lookup import (
+    answers_questions,
+    post_url,
+    topic_or_404,
+    topic_url,
+)
+from forum.views.watching import watch_form
+
+
+@bp.get("/t/<int:topic_id>")
+@bp.get("/t/<int:topic_id>-<slug>")
+def topic(topic_id: int, slug: str | None = None):
+    located = topic_or_404(topic_id)
+    page = page_number()
+    if slug != located.topic.slug:
+        return redirect(topic_url(located.topic, page=page if page > 1 else None), 301)
+    form = PostForm(formdata=None, data={"body": _quote(located.topic)})
+    return _render_topic(located, form, page, record_reading=True)
+
+
+@bp.post("/t/<int:topic_id>/reply")
+@login_required
+def reply(topic_id: int):
+    located = topic_or_404(topic_id)
+    topic = located.topic
+    problem = permissions.posting_problem(current_user, located.board, topic)
+    if problem is not None:
+        flash(problem, "error")
+        return redirect(topic_url(topic, _anchor="reply"))
+    form = PostForm()
+    last_page = pages.page_of_post(topic.highest_number)
+    if not form.validate() or form.preview.data:
+        return _render_topic(located, form, last_page, preview=form.preview.data and not form.errors)
+    now = utcnow()
+    try:
+        services.check_rate_limit(current_user, now, new_topic=False)
+    except services.RateLimited as error:
+        form.body.errors.append(str(error))
+        return _render_topic(located, form, last_page, status=429)
+    post = services.reply(
+        topic, current_user.id, form.body.data, now, by_instructor=answers_questions(located.board)
+    )
+    url = post_url(topic, post.number)
+    notifying.after_reply(located.board, topic, form.body.data, current_user, url, now)
+    db.session.commit()
+    return redirect(url)
+
+
+@bp.post("/t/<int:topic_id>/accept")
+@login_required
+def accept_answer(topic_id: int):
+    """Marks a reply as the accepted answer (or unmarks it with an empty `post`)."""
+    located = topic_or_404(topic_id)
+    topic = located.topic
+    if not permissions.can_accept_answer(current_user, located.board, topic):
+        abort(403, "Only the person who asked, the instructor or a moderator marks the accepted answer.")
+    form = AcceptForm()
+    if not form.validate():
+        abort(400, "That is not a post of this topic. Reload the topic and use its buttons.")
+    post = None
+    if form.post.data is not None:
+        found = pages.find_post(form.post.data, current_user.id)
+        if found is None or found.topic.id != topic.id:
+            abort(400, "That is not a post of this topic. Reload the topic and use its buttons.")
+        post = found.post
+    now = utcnow()
+    try:
+        message = services.accept_answer(topic, post, now)
+    except services.PostingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(topic_url(topic))
+    if post is not None:
+        notifying.after_accept(located.board, topic, post, current_user, post_url(topic, post.number), now)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(post_url(topic, post.number) if post is not None else topic_url(topic))
+
+
+def _quote(topic: Topic) -> str | None:
+    """?quote=<post number>: the reply form opens with that post as a markdown blockquote."""
+    number = flask.request.args.get("quote", type=int)
+    if number is None or not 1 <= number <= topic.highest_number:
+        return None
+    found = pages.quotable_post(topic, number)
+    if found is None:
+        return None
+    name, body = found
+    quoted = "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
+    return f"> **{name}** wrote (#{number}):\n{quoted}\n\n"
+
+
+def _render_topic(
+    located: pages.Located,
+    form: PostForm,
+    page: int,
+    preview: bool = False,
+    status: int = 200,
+    record_reading: bool = False,
+):
+    board, topic = located.board, located.topic
+    moderator = permissions.can_moderate(current_user, board)
+    listing = pages.topic_posts(topic, page, include_hidden=moderator)
+    if record_reading:
+        _record_reading(located, listing)
+    problem = permissions.posting_problem(current_user, board, topic)
+    preview_html = services.cook(form.body.data) if preview else None
+    html = render_template(
+        "forum/topic.html",
+        board=board,
+        topic=topic,
+        listing=listing,
+        form=form,
+        problem=problem,
+        moderator=moderator,
+        preview_html=preview_html,
+        lesson=located.lesson,
+        accepted=pages.accepted_answer(topic, include_hidden=moderator),
+        may_accept=permissions.can_accept_answer(current_user, board, topic),
+        may_see_history=permissions.can_see_history(current_user, board),
+        may_move=permissions.is_moderator(current_user),
+        boards=pages.visible_boards(current_user) if permissions.is_moderator(current_user) else [],
+        now=utcnow(),
+        watch_form=watch_form(located.topic_level or located.board_level),
+    )
+    return html, status
+
+
+def _record_reading(located: pages.Located, listing: pages.Listing) -> None:
+    """Commits only when the page showed the signed-in reader a post beyond where they had read."""
+    highest_shown = listing.items[-1].number if listing.items else None
+    if not current_user.is_authenticated:
+        return
+    if reading.moves_forward(located.last_read_number, highest_shown):
+        unread = current_user.unread_notifications
+        reading.record(current_user.id, located.topic.id, highest_shown, unread, utcnow())
+        db.session.commit()

@@ -1,0 +1,195 @@
+"""Forum notifications: who hears about a post (watchers, @mentions, quotes, accepted answers), the
+bell's count, the emails with their one-click links, muting, and private boards' limits."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from courseware.accounts.models import User
+from courseware.db import utcnow
+from courseware.extensions import db
+from courseware.learning.models import Enrolment
+from courseware.notifications.models import Notification, OutboxEmail
+from forum.models import TopicWatch
+from tests.forum.conftest import topic_path
+
+
+@pytest.fixture
+def maya(make, member, community):
+    user = member(display_name="Maya Ortiz", handle="maya", email="maya@example.com")
+    make.enrolment(user, community)
+    return user
+
+
+@pytest.fixture
+def sam(make, member, community):
+    user = member(display_name="Sam Lee", handle="sam.lee", email="sam@example.com")
+    make.enrolment(user, community)
+    return user
+
+
+def _notifications(app, user) -> list[Notification]:
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+        ).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def _emails_to(app, address: str) -> list[OutboxEmail]:
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.recipient == address)).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def _bell(app, user) -> int:
+    with app.app_context():
+        return db.session.get(User, user.id).unread_notifications
+
+
+def _reply(client, topic, body: str):
+    response = client.post(f"/forum/t/{topic.id}/reply", data={"body": body, "submit": "Post reply"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def _mute_link(app, address: str) -> re.Match:
+    return re.search(r"Mute this topic: http://localhost(\S+)", _emails_to(app, address)[0].body_text)
+
+
+def _start_topic(client, body="Where do I start?", title="Co-teaching in the art room"):
+    response = client.post(
+        "/forum/integration/new", data={"title": title, "body": body, "submit": "Post topic"}
+    )
+    assert response.status_code == 302
+    return int(re.search(r"/forum/t/(\d+)-", response.location).group(1))
+
+
+def test_a_reply_notifies_the_topics_author_in_app_and_by_email(app, login, forum, maya, sam):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    _reply(login(sam), topic, "Start with the art teacher's **goals**.")
+
+    [note] = _notifications(app, maya)
+    assert (note.kind, note.actor_name, note.title) == ("reply", "Sam Lee", "Co-teaching in the art room")
+    assert (
+        note.path == f"{topic_path(topic)}#post-2" and note.excerpt == "Start with the art teacher's goals."
+    )
+    assert _bell(app, maya) == 1 and _notifications(app, sam) == []  # never about one's own post
+    [email] = _emails_to(app, "maya@example.com")
+    assert email.subject == "Sam Lee replied in “Co-teaching in the art room”"
+    assert f"http://localhost{topic_path(topic)}#post-2" in email.body_text
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Mute this topic: http://localhost/forum/t/" in email.body_text
+    page = login(maya).get("/me/").get_data(as_text=True)
+    assert 'class="bell-count">1<span class="visually-hidden"> unread</span>' in page
+
+
+def test_the_replier_watches_the_topic_from_then_on(app, login, forum, maya, sam, author):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    _reply(login(sam), topic, "Me too.")
+    _reply(login(author), topic, "Here is how.")
+
+    assert [n.kind for n in _notifications(app, sam)] == ["reply"]
+    assert [n.kind for n in _notifications(app, maya)] == ["reply", "reply"]
+
+
+def test_a_mention_notifies_once_and_only_outside_quotes_and_code(app, login, forum, maya, sam, member):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    bystander = member(handle="jo", email="jo@example.com")  # not enrolled: the board is private
+    _reply(login(sam), topic, "@Maya and @maya, see this. `@sam.lee` > @jo\n\n> @sam.lee wrote")
+
+    assert [n.kind for n in _notifications(app, maya)] == ["mention"]  # a mention beats "reply"
+    assert _notifications(app, bystander) == []
+    [email] = _emails_to(app, "maya@example.com")
+    assert email.subject == "Sam Lee mentioned you in “Co-teaching in the art room”"
+
+
+def test_quoting_a_post_notifies_its_author(app, login, forum, maya, sam, author):
+    topic = forum.topic("integration", author, title="Welcome")
+    _reply(login(maya), topic, "Thank you!")
+    client = login(sam)
+    quoted = client.get(f"{topic_path(topic)}?quote=2").get_data(as_text=True)
+    assert "**Maya Ortiz** wrote (#2):" in quoted  # the reply form opens with the quote
+    _reply(client, topic, "> **Maya Ortiz** wrote (#2):\n> Thank you!\n\nSo say all of us.")
+
+    assert [n.kind for n in _notifications(app, maya)] == ["quote"]
+
+
+def test_an_accepted_answer_notifies_its_author(app, login, forum, maya, sam):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    _reply(login(sam), topic, "Try the co-teaching models.")
+    answer = forum.get_post(topic, 2)
+    response = login(maya).post(f"/forum/t/{topic.id}/accept", data={"post": str(answer.id)})
+
+    assert response.status_code == 302
+    assert [n.kind for n in _notifications(app, sam)] == ["accepted"]
+
+
+def test_muting_a_topic_silences_it_even_for_mentions(app, login, forum, maya, sam):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    client = login(maya)
+    assert client.post(f"/forum/t/{topic.id}/watch", data={"level": "muted"}).status_code == 302
+    _reply(login(sam), topic, "Hi @maya")
+
+    assert _notifications(app, maya) == []
+    with app.app_context():
+        assert db.session.get(TopicWatch, (topic.id, maya.id)).level == "muted"
+
+
+def test_an_unknown_watch_level_is_a_400(login, forum, maya):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    assert login(maya).post(f"/forum/t/{topic.id}/watch", data={"level": "loud"}).status_code == 400
+
+
+def test_watching_a_board_brings_its_new_topics(app, login, forum, maya, sam):
+    assert login(sam).post("/forum/integration/watch", data={"level": "watching"}).status_code == 302
+    _start_topic(login(maya), title="Sensory breaks")
+
+    [note] = _notifications(app, sam)
+    assert (note.kind, note.title) == ("new_topic", "Sensory breaks")
+
+
+def test_a_refunded_learner_hears_nothing_more_from_the_private_board(app, login, forum, maya, sam):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    with app.app_context():
+        enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == maya.id))
+        enrolment.revoked_at = utcnow()
+        db.session.commit()
+    _reply(login(sam), topic, "Hello @maya")
+
+    assert _notifications(app, maya) == []
+
+
+def test_members_who_chose_never_get_the_bell_but_no_email(app, login, forum, maya, sam):
+    with app.app_context():
+        db.session.get(User, maya.id).notification_emails = "never"
+        db.session.commit()
+    topic = forum.get_topic(_start_topic(login(maya)))
+    _reply(login(sam), topic, "Hi.")
+
+    assert len(_notifications(app, maya)) == 1 and _emails_to(app, "maya@example.com") == []
+
+
+def test_the_mute_link_in_an_email_works_without_signing_in(app, client, login, forum, maya, sam):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    _reply(login(sam), topic, "First.")
+    mute = _mute_link(app, "maya@example.com")
+    client.post("/auth/logout")
+
+    page = client.get(mute.group(1))
+    assert page.status_code == 200 and "Topic muted" in page.get_data(as_text=True)
+    _reply(login(sam), topic, "Second.")
+    assert len(_notifications(app, maya)) == 1
+    assert client.get(mute.group(1).replace("/mute/", "/mute/x")).status_code == 400
+
+
+def test_a_mute_token_for_one_topic_does_not_mute_another(app, client, login, forum, maya, sam):
+    first = forum.get_topic(_start_topic(login(maya)))
+    second = forum.get_topic(_start_topic(login(maya), title="Another"))
+    _reply(login(sam), first, "First.")
+    mute = _mute_link(app, "maya@example.com")
+
+    assert client.get(mute.group(1).replace(f"/t/{first.id}/", f"/t/{second.id}/")).status_code == 400
