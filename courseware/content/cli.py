@@ -1,4 +1,4 @@
-"""Course files -> database: parse, validate, version; `flask courses sync|check`."""
+"""Course files <-> database: parse, validate, version; `flask courses sync|check|export`."""
 
 from pathlib import Path
 from typing import NoReturn
@@ -7,11 +7,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from courseware.content.export import UnknownCourses, export_courses
 from courseware.content.services import InvalidCourseTree, check_courses, sync_courses
 from courseware.db import utcnow
 from courseware.extensions import db
 
-courses_cli = AppGroup("courses", help="Course files: check, sync.")
+courses_cli = AppGroup("courses", help="Course files: check, sync, export.")
 
 _dir_option = click.option(
     "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
@@ -46,6 +47,32 @@ def sync_command(directory: Path | None, compare_media: bool) -> None:
     _warn(report.warnings)
     for line in report.lines():
         click.echo(line)
+
+
+@courses_cli.command("export")
+@click.option(
+    "--directory", "--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the course folders (default: the COURSES_DIR setting).",
+)
+@click.option(
+    "--course", "slugs", multiple=True, metavar="SLUG", help="Export only this course (repeatable)."
+)
+@click.option(
+    "--source", type=click.Path(file_okay=False, path_type=Path),
+    help="The course folders to copy media files from (default: the COURSES_DIR setting).",
+)
+def export_command(directory: Path | None, slugs: tuple[str, ...], source: Path | None) -> None:
+    """Write courses from the database back to files; unchanged files are left as they are."""
+    try:
+        report = export_courses(_courses_dir(directory), _courses_dir(source), list(slugs))
+    except UnknownCourses as exc:
+        _fail([f"--course {slug}: no course has this slug" for slug in exc.slugs], "; nothing was written")
+    finally:
+        db.session.rollback()  # the export only reads
+    for line in report.lines():
+        click.echo(line)
+    if report.errors:
+        _fail(report.errors, "")
 
 
 def _courses_dir(directory: Path | None) -> Path:
