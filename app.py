@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.notifications.inbox_views import bp as notifications_bp
     from courseware.notifications.views import bp as mailing_list_bp
     from courseware.payments.views import bp as payments_bp
+    from courseware.studio.learner_views import bp as studio_learners_bp
     from courseware.studio.views import bp as studio_bp
     from courseware.transcript.views import bp as transcript_bp
     from forum.views import bp as forum_bp
@@ -58,7 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, mailing_list_bp, media_bp,
         notifications_bp,
-        payments_bp, studio_bp, transcript_bp, forum_bp,
+        payments_bp, studio_bp, studio_learners_bp, transcript_bp, forum_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
