@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.notifications.inbox_views import bp as notifications_bp
     from courseware.notifications.views import bp as mailing_list_bp
     from courseware.payments.views import bp as payments_bp
+    from courseware.studio.editor_views import bp as studio_editor_bp
     from courseware.studio.learner_views import bp as studio_learners_bp
     from courseware.studio.views import bp as studio_bp
     from courseware.transcript.views import bp as transcript_bp
@@ -60,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, mailing_list_bp, media_bp,
         notifications_bp,
         payments_bp, studio_bp, studio_learners_bp, transcript_bp, forum_bp,
+        studio_editor_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -71,8 +73,10 @@ def _register_cli(app: Flask) -> None:
     from courseware.content.cli import courses_cli
     from courseware.learning.cli import learners_cli
     from courseware.notifications.cli import notifications_cli, outbox_cli
+    from courseware.studio.editor_cli import publish_due_command
     from forum.cli import forum_cli
 
+    courses_cli.add_command(publish_due_command)  # flask courses publish-due (cron)
     for group in (
         courses_cli, learners_cli, outbox_cli, notifications_cli, demo_cli, assessment_cli, forum_cli,
     ):

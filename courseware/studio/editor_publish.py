@@ -1,0 +1,207 @@
+"""Publishing from the studio: the Lesson row learners see, the course's kept counts, going live.
+
+    publish(state, content, author_id, version, now)                   # live now
+    publish(state, content, author_id, version, now, publish_at=when)  # scheduled
+    announce_due(now)                                                  # `flask courses publish-due`
+
+A lesson that was not live and becomes live sends `content.lesson_published` exactly once: at once
+when published now, or from `announce_due` once its scheduled time has passed (learners already
+see it then: a future publish_at only hides a lesson until its time). Only flushes.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from courseware.content import signals
+from courseware.content.ce import format_hours
+from courseware.content.models import Course, Lesson, Module, Status
+from courseware.content.validation import share_credit
+from courseware.extensions import db
+from courseware.studio.editor import (
+    EditorState,
+    LessonContent,
+    add_revision,
+    check_version,
+    write_content,
+)
+from courseware.studio.models import LessonRevision, RevisionStatus
+
+
+class PublishRefused(Exception):
+    """The lesson cannot be published as it stands; `field` names the form field to show it by."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def publish(
+    state: EditorState,
+    content: LessonContent,
+    author_id: int,
+    version: str,
+    now: datetime,
+    publish_at: datetime | None = None,
+    note: str = "",
+) -> LessonRevision:
+    """Write the content to the Lesson row: live now, or at `publish_at` (which must be ahead)."""
+    check_version(state, version)
+    lesson = state.lesson
+    was_live = is_live(lesson, now)
+    _check_schedule(was_live, publish_at, now)
+    lessons = _course_lessons(state.course)
+    shares = _credit_shares(state.course, lessons, lesson, content.credit_minutes)
+    # A schedule that has passed but was not announced yet is announced now, instead of never.
+    announce = (not was_live and publish_at is None) or (was_live and _awaiting_announcement(lesson, now))
+    write_content(lesson, content)
+    lesson.status = Status.PUBLISHED
+    # "Publish now" keeps a past publish_at (the files' own date) and drops a future one.
+    lesson.publish_at = publish_at or (lesson.publish_at if was_live else None)
+    lesson.revision += 1
+    for row in lessons:
+        if row.id in shares and row.credit_minutes != shares[row.id]:
+            row.credit_minutes = shares[row.id]
+    _update_course(state.course, lessons, now)
+    status = RevisionStatus.SCHEDULED if publish_at else RevisionStatus.PUBLISHED
+    revision = add_revision(state, content, status, author_id, now, lesson.publish_at, note)
+    if announce:
+        _announce(lesson)
+    return revision
+
+
+def announce_due(now: datetime) -> list[Lesson]:
+    """Scheduled lessons whose time has come and that nobody announced yet: announce each once."""
+    announced = []
+    for scheduled, lesson, newest in db.session.execute(_due_statement(), {"now": now}):
+        if not is_live(lesson, now):
+            continue  # a sync changed the lesson since it was scheduled
+        db.session.add(
+            LessonRevision(
+                lesson_id=lesson.id,
+                number=newest + 1,
+                lesson_revision=lesson.revision,
+                author_id=None,
+                created_at=now,
+                status=RevisionStatus.WENT_LIVE,
+                title=lesson.title,
+                body_md=lesson.body_md,
+                body_html=lesson.body_html,
+                duration_seconds=lesson.duration_seconds,
+                credit_minutes=lesson.credit_minutes_declared,
+                preview=lesson.preview,
+                publish_at=lesson.publish_at,
+                note=f"Went live as scheduled in revision {scheduled.number}",
+            )
+        )
+        _announce(lesson)
+        announced.append(lesson)
+    db.session.flush()
+    return announced
+
+
+def is_live(lesson: Lesson, now: datetime) -> bool:
+    """What learners see, read the way content/structure.py reads it."""
+    published = lesson.status == Status.PUBLISHED and lesson.retired_at is None
+    return published and (lesson.publish_at is None or lesson.publish_at <= now)
+
+
+def _check_schedule(was_live: bool, publish_at: datetime | None, now: datetime) -> None:
+    if publish_at is None:
+        return
+    if was_live:
+        raise PublishRefused(
+            "publish_at",
+            "This lesson is already live, so it cannot be scheduled: publish your changes now, or save "
+            "them as a draft and publish later.",
+        )
+    if publish_at <= now:
+        raise PublishRefused("publish_at", "Choose a time in the future, or publish now.")
+
+
+def _course_lessons(course: Course) -> list[Lesson]:
+    """The course's current lessons in course order (the order credit is shared out in)."""
+    return list(
+        db.session.scalars(
+            sa.select(Lesson)
+            .join(Module, Lesson.module_id == Module.id)
+            .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
+            .order_by(Module.position, Lesson.position)
+        )
+    )
+
+
+def _credit_shares(
+    course: Course, lessons: list[Lesson], lesson: Lesson, declared: int | None
+) -> dict[int, int]:
+    """Credit minutes per published lesson once this one is published, by the file format's rule."""
+    published = [row for row in lessons if row.status == Status.PUBLISHED or row is lesson]
+    explicit = [declared if row is lesson else row.credit_minutes_declared for row in published]
+    total = course.total_credit_minutes
+    try:
+        shares = share_credit(total, explicit)
+    except ValueError as exc:
+        hours = format_hours(course.contact_hours)
+        raise PublishRefused(
+            "credit_minutes",
+            f"The course's lessons would not add up: {exc}, but its {hours} contact hours need {total}. "
+            "Leave credit minutes empty to share the remaining minutes, or change another lesson's.",
+        ) from None
+    return {row.id: minutes for row, minutes in zip(published, shares, strict=True)}
+
+
+def _update_course(course: Course, lessons: list[Lesson], now: datetime) -> None:
+    """The counts the catalogue shows, kept as sync keeps them; a new revision for the caches."""
+    published = [row for row in lessons if row.status == Status.PUBLISHED]
+    course.lesson_count = len(published)
+    course.video_seconds = sum(row.duration_seconds or 0 for row in published)
+    # Every worker caches the course structure by (course id, revision): a new revision is how the
+    # others learn that a lesson changed.
+    course.revision += 1
+    course.updated_at = now
+
+
+def _awaiting_announcement(lesson: Lesson, now: datetime) -> bool:
+    if lesson.publish_at is None or lesson.publish_at > now:
+        return False
+    last = db.session.scalar(
+        sa.select(LessonRevision.status)
+        .where(LessonRevision.lesson_id == lesson.id, LessonRevision.status != RevisionStatus.DRAFT)
+        .order_by(LessonRevision.number.desc())
+        .limit(1)
+    )
+    return last == RevisionStatus.SCHEDULED
+
+
+def _announce(lesson: Lesson) -> None:
+    signals.lesson_published.send(lesson, course_id=lesson.course_id, lesson_id=lesson.id)
+
+
+def _due_statement() -> sa.Select:
+    """Lessons whose newest non-draft revision is a schedule that has come due."""
+    decided = (
+        sa.select(LessonRevision.lesson_id, sa.func.max(LessonRevision.number).label("number"))
+        .where(LessonRevision.status != RevisionStatus.DRAFT)
+        .group_by(LessonRevision.lesson_id)
+        .subquery()
+    )
+    newest = (
+        sa.select(LessonRevision.lesson_id, sa.func.max(LessonRevision.number).label("number"))
+        .group_by(LessonRevision.lesson_id)
+        .subquery()
+    )
+    return (
+        sa.select(LessonRevision, Lesson, newest.c.number)
+        .join(
+            decided,
+            sa.and_(
+                LessonRevision.lesson_id == decided.c.lesson_id, LessonRevision.number == decided.c.number
+            ),
+        )
+        .join(newest, newest.c.lesson_id == LessonRevision.lesson_id)
+        .join(Lesson, Lesson.id == LessonRevision.lesson_id)
+        .join(Module, Lesson.module_id == Module.id)
+        .where(LessonRevision.status == RevisionStatus.SCHEDULED, Module.retired_at.is_(None))
+        .where(LessonRevision.publish_at <= sa.bindparam("now"))
+        .order_by(Lesson.id)
+    )

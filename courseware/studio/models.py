@@ -1,0 +1,51 @@
+"""The studio's own records: every save of a lesson in the browser editor, kept as history."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.accounts.models import User
+from courseware.db import utcnow
+from courseware.extensions import db
+
+
+class RevisionStatus(StrEnum):
+    DRAFT = "draft"  # saved, not published: learners still see the Lesson row
+    PUBLISHED = "published"  # written to the Lesson row, live at once
+    SCHEDULED = "scheduled"  # written to the Lesson row with a publish_at in the future
+    WENT_LIVE = "went-live"  # `flask courses publish-due` saw a scheduled lesson go live and announced it
+
+
+class LessonRevision(db.Model):
+    """One save of a lesson in the studio. Rows are only ever added: a restore adds a new one.
+
+    The latest row of a lesson, when it is a draft, is the lesson's pending draft; the Lesson row
+    keeps what learners see until the author publishes.
+    """
+
+    __tablename__ = "lesson_revisions"
+    __table_args__ = (sa.UniqueConstraint("lesson_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lessons.id", ondelete="CASCADE"))
+    # 1, 2, 3... per lesson; the unique key refuses the second of two saves made from the same page.
+    number: Mapped[int]
+    # Lesson.revision when this was saved (a draft) or the one it produced (a publish).
+    lesson_revision: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
+    # Rendered once at save, so the history and the editor show a draft without rendering per view.
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    duration_seconds: Mapped[int | None]
+    credit_minutes: Mapped[int | None]  # as declared; None shares the course's remaining minutes
+    preview: Mapped[bool] = mapped_column(default=False)
+    publish_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    # Loaded only where a page names the author (the history), never lazily.
+    author: Mapped[User | None] = relationship(lazy="raise")
