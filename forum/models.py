@@ -208,10 +208,14 @@ class WatchLevel(StrEnum):
 
 
 WATCH_LEVELS = {
-    WatchLevel.WATCHING: "Watching: tell me about every new post",
-    WatchLevel.TRACKING: "Tracking: only when someone mentions, quotes or answers me",
-    WatchLevel.MUTED: "Muted: never notify me",
+    WatchLevel.WATCHING: "Watching",
+    WatchLevel.TRACKING: "Tracking",
+    WatchLevel.MUTED: "Muted",
 }
+WATCH_HINT = (
+    "Watching: every new post. Tracking: only when someone mentions you, quotes you or accepts your "
+    "answer. Muted: nothing at all."
+)
 
 
 class TopicWatch(db.Model):

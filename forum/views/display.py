@@ -4,12 +4,13 @@ from datetime import datetime
 
 from courseware.db import utcnow
 from forum import permissions
+from forum.models import WATCH_HINT
 from forum.views import bp
 
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"poster_badge": _poster_badge, "ago": _ago, "permissions": permissions}
+    return {"poster_badge": _poster_badge, "ago": _ago, "permissions": permissions, "WATCH_HINT": WATCH_HINT}
 
 
 def _poster_badge(user) -> str | None:

@@ -27,7 +27,7 @@ def watch_topic(topic_id: int):
     level = _watch_level_or_400()
     notifying.watch(located.topic.id, current_user.id, level)
     db.session.commit()
-    flash(f"This topic is now {WATCH_LEVELS[level].split(':')[0].lower()}.", "success")
+    flash(f"This topic is now {WATCH_LEVELS[level].lower()}.", "success")
     return redirect(topic_url(located.topic))
 
 
@@ -38,7 +38,7 @@ def watch_board(slug: str):
     level = _watch_level_or_400()
     notifying.watch_board(board.id, current_user.id, level)
     db.session.commit()
-    flash(f"This board is now {WATCH_LEVELS[level].split(':')[0].lower()}.", "success")
+    flash(f"This board is now {WATCH_LEVELS[level].lower()}.", "success")
     return redirect(url_for("forum.board", slug=board.slug))
 
 

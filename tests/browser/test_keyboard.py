@@ -229,6 +229,18 @@ def test_the_player_works_with_the_keyboard_alone(app, learner_with_progress, le
 # Helpers
 
 
+def test_the_notification_settings_form_works_with_the_keyboard_alone(app, learner, learner_page: Page):
+    page = learner_page
+    page.goto("/me/notifications/settings")
+    skip_to_main(page)
+    tab_through(page, [
+        Stop("emails", keys=("ArrowDown",)),  # each email -> one summary a day
+        Stop("Save settings", keys=("Enter",)),
+    ])
+    expect(page.get_by_role("status").filter(has_text="Your notification settings are saved.")).to_be_visible()
+    assert find_user(app, learner.email).notification_emails == "daily"
+
+
 def skip_to_main(page: Page) -> None:
     """The first Tab shows the skip link; Enter on it moves focus to <main>, past the header."""
     skip = press_tab(page)
