@@ -18,6 +18,7 @@ from courseware.extensions import db, limiter
 from courseware.learning import heartbeats, pages, services
 from courseware.learning.models import EnrolmentSource
 from courseware.learning.watchtime import HeartbeatError
+from courseware.notifications import inbox
 from courseware.web import json_error, page_number, unauthorized
 
 bp = Blueprint("learning", __name__)
@@ -27,7 +28,11 @@ bp = Blueprint("learning", __name__)
 @login_required
 def dashboard():
     enrolments = services.dashboard_enrolments(current_user.id, page_number())
-    return render_template("learning/dashboard.html", enrolments=enrolments)
+    new_lessons = {}
+    if current_user.unread_notifications:  # nothing can be new without an unread notification
+        course_ids = [enrolment.course_id for enrolment in enrolments.items]
+        new_lessons = inbox.unread_new_lessons(current_user.id, course_ids)
+    return render_template("learning/dashboard.html", enrolments=enrolments, new_lessons=new_lessons)
 
 
 @bp.post("/courses/<slug>/enroll")
@@ -72,6 +77,8 @@ def lesson(slug: str, lesson_slug: str):
             return current_app.login_manager.unauthorized()
         flash("Enrol in this course to watch this lesson.", "info")
         return redirect(url_for("catalog.landing", slug=slug))
+    if user_id is not None and current_user.unread_notifications:  # "New lesson: ..." is read now
+        inbox.mark_path_read(user_id, request.path, utcnow())
     db.session.commit()
     return render_template("learning/player.html", page=page)
 

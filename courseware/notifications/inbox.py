@@ -32,6 +32,7 @@ class Event:
     actor_id: int | None = None
     actor_name: str = ""
     topic_id: int | None = None
+    course_id: int | None = None
     # The endpoint (with topic_id and token) that mutes the topic from an email, for forum events.
     mute_endpoint: str | None = None
 
@@ -123,6 +124,34 @@ def mark_topic_read(user_id: int, topic_id: int, now: datetime) -> None:
         _lower_count(user_id, changed)
 
 
+def mark_path_read(user_id: int, path: str, now: datetime) -> None:
+    """Opening the page a notification points at (a new lesson) reads it."""
+    changed = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user_id, Notification.path == path, Notification.read_at.is_(None))
+        .values(read_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed:
+        _lower_count(user_id, changed)
+
+
+def unread_new_lessons(user_id: int, course_ids: list[int]) -> dict[int, list[Notification]]:
+    """Course id -> the new lessons the learner has not opened yet, newest first (one statement)."""
+    if not course_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.user_id == user_id, Notification.kind == NotificationKind.NEW_LESSON,
+               Notification.read_at.is_(None), Notification.course_id.in_(course_ids))
+        .order_by(Notification.id.desc())
+        .limit(50)
+    )
+    found: dict[int, list[Notification]] = {}
+    for notification in rows:
+        found.setdefault(notification.course_id, []).append(notification)
+    return found
+
+
 def mark_all_read(user_id: int, now: datetime) -> int:
     changed = db.session.execute(
         sa.update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
@@ -170,6 +199,7 @@ def _row(event: Event, kind: str, recipient, now: datetime, digest: bool) -> dic
     return {
         "user_id": recipient.id, "kind": kind, "actor_id": event.actor_id, "actor_name": event.actor_name,
         "title": event.title, "excerpt": event.excerpt, "path": event.path, "topic_id": event.topic_id,
+        "course_id": event.course_id,
         "created_at": now, "digest_pending": digest and recipient.notification_emails == EmailChoice.DAILY,
     }
 

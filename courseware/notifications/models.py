@@ -75,8 +75,9 @@ class EmailChoice(StrEnum):
 class Notification(db.Model):
     """Something a member should know about, shown under the bell and (by their choice) emailed.
 
-    `path` is the site path it opens; `topic_id` is kept so that reading the topic reaches its
-    notifications. `digest_pending` marks the ones waiting for their member's daily digest.
+    `path` is the site path it opens; `topic_id` and `course_id` are kept so that reading the topic,
+    or opening the new lesson, reaches its notifications. `digest_pending` marks the ones waiting
+    for their member's daily digest.
     """
 
     __tablename__ = "notifications"
@@ -96,6 +97,8 @@ class Notification(db.Model):
     excerpt: Mapped[str] = mapped_column(sa.String(300), default="")
     path: Mapped[str] = mapped_column(sa.String(500))
     topic_id: Mapped[int | None]
+    # A new lesson's course: the dashboard marks the course's card until the lesson is opened.
+    course_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     digest_pending: Mapped[bool] = mapped_column(default=False)

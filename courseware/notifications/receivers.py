@@ -22,6 +22,6 @@ def announce_new_lesson(lesson, course_id: int, lesson_id: int, **_kwargs) -> No
     )
     event = inbox.Event(
         title=lesson.title, excerpt=f"A new lesson in {course.title}.", actor_name=course.instructor,
-        path=url_for("learning.lesson", slug=course.slug, lesson_slug=lesson.slug),
+        path=url_for("learning.lesson", slug=course.slug, lesson_slug=lesson.slug), course_id=course.id,
     )
     inbox.notify(event, dict.fromkeys(learners, NotificationKind.NEW_LESSON), utcnow())

@@ -35,6 +35,7 @@ def upgrade():
         sa.Column("excerpt", sa.String(length=300), nullable=False),
         sa.Column("path", sa.String(length=500), nullable=False),
         sa.Column("topic_id", sa.Integer(), nullable=True),
+        sa.Column("course_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("digest_pending", sa.Boolean(), nullable=False),

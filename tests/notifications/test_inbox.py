@@ -165,3 +165,26 @@ def test_a_published_lesson_is_announced_to_the_courses_learners_only(app, make)
         notification = db.session.get(Notification, notification_id)
         assert inbox.headline(notification) == "New lesson: Lesson 2"
         assert notification.path == "/learn/own-your-role/lesson-2"
+
+
+def test_a_new_lesson_shows_on_the_dashboard_until_the_learner_opens_it(app, make, login):
+    from courseware.content.models import Lesson
+    from courseware.content.signals import lesson_published
+
+    course = make.course(slug="own-your-role", title="Own Your Role")
+    maya = make.user()
+    make.enrolment(maya, course)
+    with app.test_request_context():
+        lesson = db.session.scalar(
+            sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.position == 3)
+        )
+        lesson_published.send(lesson, course_id=course.id, lesson_id=lesson.id)
+        db.session.commit()
+    client = login(maya)
+
+    dashboard = client.get("/me/").get_data(as_text=True)
+    assert 'New lesson</span> <a href="/learn/own-your-role/lesson-3">Lesson 3</a>' in dashboard
+    assert client.get("/learn/own-your-role/lesson-3").status_code == 200
+
+    assert "New lesson</span>" not in client.get("/me/").get_data(as_text=True)
+    assert _member(app, maya.id).unread_notifications == 0
