@@ -193,3 +193,26 @@ def test_a_mute_token_for_one_topic_does_not_mute_another(app, client, login, fo
     mute = _mute_link(app, "maya@example.com")
 
     assert client.get(mute.group(1).replace(f"/t/{first.id}/", f"/t/{second.id}/")).status_code == 400
+
+
+def test_no_vector_runs_from_the_notifications_page(app, login, make):
+    """Every corpus vector as the actor's name, the topic title and the excerpt of a notification:
+    the bell's pages show them as text."""
+    from courseware.notifications import inbox
+    from tests.browser.xss_corpus import ALL_VECTORS
+    from tests.forum.test_xss_corpus import script_risks
+
+    maya = make.user()
+    with app.test_request_context():
+        for vector in ALL_VECTORS:
+            text = vector.payload[:150]
+            event = inbox.Event(title=text, path="/forum/", excerpt=inbox.excerpt(text), actor_name=text[:80])
+            inbox.notify(event, {maya.id: "mention"}, utcnow())
+        db.session.commit()
+    client = login(maya)
+
+    found = {}
+    for page_number in range(1, len(ALL_VECTORS) // inbox.NOTIFICATIONS_PER_PAGE + 2):
+        page = client.get(f"/me/notifications?page={page_number}").get_data(as_text=True)
+        found[page_number] = script_risks(page, whole_page=True)
+    assert not any(found.values()), found
