@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.notifications.inbox_views import bp as notifications_bp
     from courseware.notifications.views import bp as mailing_list_bp
     from courseware.payments.views import bp as payments_bp
+    from courseware.studio.analytics_views import bp as studio_analytics_bp
     from courseware.studio.editor_views import bp as studio_editor_bp
     from courseware.studio.learner_views import bp as studio_learners_bp
     from courseware.studio.views import bp as studio_bp
@@ -59,9 +60,8 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, mailing_list_bp, media_bp,
-        notifications_bp,
-        payments_bp, studio_bp, studio_learners_bp, transcript_bp, forum_bp,
-        studio_editor_bp,
+        notifications_bp, payments_bp, studio_bp, studio_editor_bp, studio_learners_bp, studio_analytics_bp,
+        transcript_bp, forum_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -66,6 +66,26 @@ def signed_in_pages(app) -> list[MainPage]:
     ]
 
 
+def author_pages(app) -> list[MainPage]:
+    """The studio, as the author sees it (with `learner_with_progress` enrolled in the free course)."""
+    with app.app_context():
+        first = db.session.scalars(_lessons_in_order(FREE_COURSE)).first()
+    studio = f"/studio/courses/{FREE_COURSE}"
+    return [
+        MainPage("studio", "/studio/"),
+        MainPage("studio-lessons", f"{studio}/lessons"),
+        MainPage("studio-editor", f"{studio}/lessons/{first.id}/edit"),
+        MainPage("studio-lesson-history", f"{studio}/lessons/{first.id}/revisions"),
+        MainPage("studio-learners", f"{studio}/learners"),
+        MainPage("studio-announcement", f"{studio}/announcement"),
+        MainPage("studio-analytics", f"{studio}/analytics"),
+        MainPage("studio-revenue", "/studio/analytics/revenue"),
+        MainPage("studio-certificates", "/studio/certificates"),
+        MainPage("studio-seats", "/studio/seats"),
+        MainPage("studio-subscribers", "/studio/subscribers"),
+    ]
+
+
 def seed_learner_progress(app, user: User) -> None:
     """`user` has a licence, is enrolled in the free course and has finished its first lesson."""
     now = utcnow()

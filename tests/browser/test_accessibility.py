@@ -6,7 +6,8 @@ The keyboard alone, with its visible focus, is test_keyboard.py.
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import FREE_COURSE, MainPage, signed_in_pages, signed_out_pages
+from courseware.accounts.models import Role
+from tests.browser.pages import FREE_COURSE, MainPage, author_pages, signed_in_pages, signed_out_pages
 
 BLOCKING = ("serious", "critical")
 
@@ -52,6 +53,15 @@ def test_signed_in_pages_have_no_serious_accessibility_violations(
     # A new member sees the "verify your email" banner on every page.
     unverified = axe_page(new_context, sign_in, make.user(verified=False))
     found["dashboard-unverified"] = violations(unverified, MainPage("dashboard-unverified", "/me/"))
+    assert_no_violations(found)
+
+
+def test_the_authors_studio_pages_have_no_serious_accessibility_violations(
+    app, make, learner_with_progress, sign_in, new_context
+):
+    author = make.user(email="jennifer@example.com", display_name="Jennifer Huff", role=Role.AUTHOR)
+    page = axe_page(new_context, sign_in, author)
+    found = {main.name: violations(page, main) for main in author_pages(app)}
     assert_no_violations(found)
 
 

@@ -237,7 +237,8 @@ def test_the_notification_settings_form_works_with_the_keyboard_alone(app, learn
         Stop("emails", keys=("ArrowDown",)),  # each email -> one summary a day
         Stop("Save settings", keys=("Enter",)),
     ])
-    expect(page.get_by_role("status").filter(has_text="Your notification settings are saved.")).to_be_visible()
+    saved = page.get_by_role("status").filter(has_text="Your notification settings are saved.")
+    expect(saved).to_be_visible()
     assert find_user(app, learner.email).notification_emails == "daily"
 
 

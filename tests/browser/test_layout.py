@@ -5,9 +5,10 @@ Screenshots of every main page, at phone and desktop sizes, go to test-results/s
 
 from playwright.sync_api import Page, expect
 
+from courseware.accounts.models import Role
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.browser.helpers import lesson_slugs
-from tests.browser.pages import FREE_COURSE, MainPage, signed_in_pages, signed_out_pages
+from tests.browser.pages import FREE_COURSE, MainPage, author_pages, signed_in_pages, signed_out_pages
 
 MIN_TARGET_PX = 44
 
@@ -67,6 +68,14 @@ def test_signed_in_pages_fit_a_phone(app, learner_with_progress, sign_in, new_co
     phone = sign_in(new_context(viewport=PHONE), learner_with_progress)
     desktop = sign_in(new_context(viewport=DESKTOP), learner_with_progress)
     problems = check_pages(phone.new_page(), desktop.new_page(), signed_in_pages(app))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_authors_studio_pages_fit_a_phone(app, make, learner_with_progress, sign_in, new_context):
+    author = make.user(email="jennifer@example.com", display_name="Jennifer Huff", role=Role.AUTHOR)
+    phone = sign_in(new_context(viewport=PHONE), author)
+    desktop = sign_in(new_context(viewport=DESKTOP), author)
+    problems = check_pages(phone.new_page(), desktop.new_page(), author_pages(app))
     assert not problems, "\n".join(problems)
 
 
