@@ -1,5 +1,7 @@
 """Small formatting helpers shared by templates and by HTML built once at sync time."""
 
+import difflib
+
 from markupsafe import Markup, escape
 
 
@@ -24,3 +26,17 @@ def transcript_html(cues: list) -> str:
         for start, end, text in cues
     )
     return str(Markup("\n").join(items))
+
+
+def line_diff(before: str, after: str) -> Markup:
+    """Removed lines in <del>, added in <ins>, every line escaped (markdown is text here): a forum
+    post's edit history and a lesson's revisions."""
+    old, new = before.splitlines(), after.splitlines()
+    lines = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            lines += [Markup('<span class="diff-line">{}</span>').format(line) for line in old[i1:i2]]
+            continue
+        lines += [Markup('<del class="diff-line">{}</del>').format(line) for line in old[i1:i2]]
+        lines += [Markup('<ins class="diff-line">{}</ins>').format(line) for line in new[j1:j2]]
+    return Markup("\n").join(lines) or escape("")

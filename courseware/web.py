@@ -62,6 +62,29 @@ class DatabaseIntegerConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class PageLinks:
+    """What templates/_partials/pagination.html reads, for a list that knows its `page` and `pages`."""
+
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 def page_number() -> int:
     """?page= for paginated lists: anything but a number from 1 to MAX_PAGE reads as page 1."""
     page = request.args.get("page", 1, type=int)

@@ -18,6 +18,7 @@ from courseware.content.models import Course, Lesson
 from courseware.content.structure import LessonEntry, course_structure
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
+from courseware.web import PageLinks
 from forum import permissions
 from forum.models import (
     Board,
@@ -72,28 +73,12 @@ class LessonQuestions:
 
 
 @dataclass
-class Listing:
+class Listing(PageLinks):
     """One page of a list, with what the pager macro (templates/_partials/pagination.html) reads."""
 
     items: list
     page: int
     pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def visible_boards(user) -> list[Board]:

@@ -6,19 +6,19 @@ Services only flush; the view (or CLI command) commits once. Markdown is cooked 
 `body_html`; pages only ever show the stored HTML.
 """
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.orm import load_only
 
 from courseware.accounts.models import User
 from courseware.content.models import Course
 from courseware.extensions import db
+from courseware.formatting import line_diff
 from courseware.markdown import render
 from forum import permissions
 from forum.models import Board, BoardKind, Post, PostRevision, Topic
@@ -240,19 +240,6 @@ def revision_diffs(revisions: list[PostRevision], post: Post) -> list[RevisionCh
         RevisionChange(revision, line_diff(revision.body_md, after))
         for revision, after in zip(revisions, afters, strict=True)
     ]
-
-
-def line_diff(before: str, after: str) -> Markup:
-    """Removed lines in <del>, added in <ins>, every line escaped (members' markdown is text here)."""
-    old, new = before.splitlines(), after.splitlines()
-    lines = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            lines += [Markup('<span class="diff-line">{}</span>').format(line) for line in old[i1:i2]]
-            continue
-        lines += [Markup('<del class="diff-line">{}</del>').format(line) for line in old[i1:i2]]
-        lines += [Markup('<ins class="diff-line">{}</ins>').format(line) for line in new[j1:j2]]
-    return Markup("\n").join(lines) or escape("")
 
 
 def cook(body: str) -> str:

@@ -13,6 +13,7 @@ from courseware.accounts.permissions import author_required
 from courseware.content.models import Status
 from courseware.db import utcnow
 from courseware.extensions import db
+from courseware.formatting import line_diff
 from courseware.studio import editor, editor_diff, editor_outline, editor_publish
 from courseware.studio.editor_forms import BODY_MAX_CHARS, LessonForm, NewLessonForm, RestoreForm
 from courseware.studio.models import LessonRevision, RevisionStatus
@@ -149,7 +150,7 @@ def revision(slug: str, lesson_id: int, number: int):
         state=state,
         revision=old,
         changes=editor_diff.field_changes(old_content, current),
-        diff=editor_diff.body_diff(old_content.body_md, current.body_md),
+        diff=line_diff(old_content.body_md, current.body_md),
         form=RestoreForm(),
     )
 
@@ -207,7 +208,7 @@ def _render_conflict(slug: str, lesson_id: int, form: LessonForm):
         status=409,
         conflict=True,
         changes=editor_diff.field_changes(state.content, typed),
-        diff=editor_diff.body_diff(state.content.body_md, typed.body_md),
+        diff=line_diff(state.content.body_md, typed.body_md),
     )
 
 

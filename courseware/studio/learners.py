@@ -29,6 +29,7 @@ from courseware.learning import services as learning
 from courseware.learning.models import Enrolment
 from courseware.notifications import inbox
 from courseware.payments import grants
+from courseware.web import PageLinks
 
 PER_PAGE = 50
 DEFAULT_STUCK_DAYS = 14
@@ -86,7 +87,7 @@ class LearnerRow:
 
 
 @dataclass(frozen=True)
-class LearnerPage:
+class LearnerPage(PageLinks):
     """The page's rows with what `_partials/pagination.html` needs."""
 
     rows: list[LearnerRow]
@@ -96,22 +97,6 @@ class LearnerPage:
     @property
     def pages(self) -> int:
         return _page_count(self.total)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def learners_page(course: Course, filters: LearnerFilters, page: int, now: datetime) -> LearnerPage:
