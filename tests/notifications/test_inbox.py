@@ -188,3 +188,16 @@ def test_a_new_lesson_shows_on_the_dashboard_until_the_learner_opens_it(app, mak
 
     assert "New lesson</span>" not in client.get("/me/").get_data(as_text=True)
     assert _member(app, maya.id).unread_notifications == 0
+
+
+def test_the_notifications_page_runs_the_same_few_statements_however_many(app, make, login, queries):
+    maya = make.user()
+    client = login(maya)
+    counts = []
+    for total in (3, 60):
+        while len(_ids(app, maya)) < total:
+            _notify(app, maya, title=f"Topic {len(_ids(app, maya))}")
+        with queries() as statements:
+            assert client.get("/me/notifications").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 8, counts
