@@ -39,6 +39,10 @@ def unique_handle(display_name: str) -> str:
     return f"{base[: HANDLE_MAX - len(str(number))]}{number}"
 
 
+def is_taken(handle: str) -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.handle == handle)) is not None
+
+
 def change_handle(user: User, handle: str) -> None:
     """Raises HandleTaken when another member holds it (checked again by the unique index)."""
     if handle == user.handle:

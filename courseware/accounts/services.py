@@ -49,15 +49,19 @@ def register_user(email: str, display_name: str, password: str) -> User:
         raise EmailTaken(email)
     password_hash = passwords.hash_password(password)
     display_name = display_name.strip()
-    user = User(email=email, display_name=display_name, password_hash=password_hash,
-                handle=handles.unique_handle(display_name))
-    db.session.add(user)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        # Another request registered the same email between our check and our insert;
-        # the caller rolls the transaction back.
-        raise EmailTaken(email) from error
+    for attempt in range(3):
+        user = User(email=email, display_name=display_name, password_hash=password_hash,
+                    handle=handles.unique_handle(display_name))
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError as error:
+            # Another request registered the same email between our check and our insert, or
+            # took the same @handle at the same moment: then the next free handle is tried.
+            if attempt == 2 or not handles.is_taken(user.handle):
+                raise EmailTaken(email) from error
+        else:
+            break
     emails.queue_verification(user)
     return user
 

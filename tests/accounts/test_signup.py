@@ -133,3 +133,22 @@ def test_logged_in_member_visiting_signup_goes_to_the_dashboard(client, make, lo
     response = client.get("/auth/signup")
     assert response.status_code == 302
     assert response.headers["Location"] == "/me/"
+
+
+def test_a_new_member_gets_a_handle_from_the_display_name(client, load_user, make):
+    make.user(display_name="Sam Rivera", handle="sam_rivera")
+    sign_up(client, email="sam.rivera@example.com")
+    assert load_user("sam.rivera@example.com").handle == "sam_rivera2"
+
+
+def test_a_handle_taken_by_a_sign_up_at_the_same_moment_is_not_an_error(client, load_user, make, monkeypatch):
+    """The race: the free handle read before the insert is gone by the time of the insert."""
+    make.user(display_name="Someone Else", handle="sam_rivera")
+    real = services.handles.unique_handle
+    answers = iter(["sam_rivera"])  # the first read missed the other sign-up's handle
+    monkeypatch.setattr(services.handles, "unique_handle", lambda name: next(answers, None) or real(name))
+
+    response = sign_up(client, email="sam.rivera@example.com")
+
+    assert response.status_code == 302
+    assert load_user("sam.rivera@example.com").handle == "sam_rivera2"

@@ -12,8 +12,11 @@ from playwright.sync_api import Page, expect
 from courseware.accounts.models import Licence, User
 from courseware.accounts.passwords import password_matches
 from courseware.content.models import Course
+from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment, EnrolmentSource
+from forum import services as forum_services
+from forum.models import Board, PostReport
 from tests.browser.helpers import (
     focus_is_visible,
     focused,
@@ -240,6 +243,49 @@ def test_the_notification_settings_form_works_with_the_keyboard_alone(app, learn
     saved = page.get_by_role("status").filter(has_text="Your notification settings are saved.")
     expect(saved).to_be_visible()
     assert find_user(app, learner.email).notification_emails == "daily"
+
+
+def test_replying_and_reporting_in_the_forum_work_with_the_keyboard_alone(app, learner, learner_page: Page):
+    topic_path = _lounge_topic_by_another_member(app)
+    page = learner_page
+    page.goto(topic_path)
+    skip_to_main(page)
+    tab_to(page, lambda state: state["id"] == "body")
+    page.keyboard.type("Wall push-ups before writing.")
+    tab_to(page, lambda state: state["text"] == "Post reply")
+    page.keyboard.press("Enter")
+    expect(page.locator("#post-2")).to_contain_text("Wall push-ups before writing.")
+
+    page.goto(topic_path)
+    skip_to_main(page)
+    tab_to(page, lambda state: state["tag"] == "a" and state["text"].startswith("Report"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report post #1")
+    skip_to_main(page)
+    tab_to(page, lambda state: state["id"] == "reason-0")
+    page.keyboard.press("ArrowDown")  # radio buttons: the arrow moves to "Rude or abusive" and picks it
+    tab_through(page, [
+        Stop("details", text="Not kind to a new member."),
+        Stop("submit", keys=("Enter",)),  # the "Send report" button
+    ])
+    expect(page.get_by_role("status").filter(has_text="Thanks, a moderator will look at it.")).to_be_visible()
+    with app.app_context():
+        report = db.session.scalar(sa.select(PostReport))
+        assert (report.reason, report.details) == ("rude", "Not kind to a new member.")
+        assert report.reporter_id == learner.id
+
+
+def _lounge_topic_by_another_member(app) -> str:
+    with app.app_context():
+        forum_services.ensure_course_boards()
+        lounge = db.session.scalar(sa.select(Board).where(Board.slug == forum_services.LOUNGE_SLUG))
+        sam = User(email="sam@example.com", display_name="Sam Lee", handle="sam", password_hash="x",
+                   email_verified_at=utcnow())
+        db.session.add(sam)
+        db.session.flush()
+        topic = forum_services.create_topic(lounge, sam.id, "Sensory breaks", "What works for you?", utcnow())
+        db.session.commit()
+        return f"/forum/t/{topic.id}-{topic.slug}"
 
 
 def skip_to_main(page: Page) -> None:
