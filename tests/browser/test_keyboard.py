@@ -275,6 +275,32 @@ def test_replying_and_reporting_in_the_forum_work_with_the_keyboard_alone(app, l
         assert report.reporter_id == learner.id
 
 
+def test_granting_access_and_announcing_in_the_studio_work_with_the_keyboard_alone(
+    app, make, demo_courses, sign_in, new_context
+):
+    author = make.user(email="jennifer@example.com", display_name="Jennifer Huff", role="author")
+    maya = make.user(email="maya@example.com", display_name="Maya Ortiz")
+    page = sign_in(new_context(), author).new_page()
+    page.goto(f"/studio/courses/{FREE_COURSE}/learners")
+    skip_to_main(page)
+    tab_to(page, lambda state: state["id"] == "email")
+    page.keyboard.type(maya.email)
+    tab_through(page, [Stop("Grant access", keys=("Enter",))])
+    expect(page.get_by_role("status")).to_contain_text("maya@example.com")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Enrolment.user_id).where(Enrolment.user_id == maya.id)) == maya.id
+
+    page.goto(f"/studio/courses/{FREE_COURSE}/announcement")
+    skip_to_main(page)
+    tab_to(page, lambda state: state["id"] == "subject")
+    page.keyboard.type("Live Q&A on Thursday")
+    tab_through(page, [
+        Stop("message", text="Bring your questions about co-teaching."),
+        Stop("Send to 1 learner", keys=("Enter",)),
+    ])
+    expect(page.get_by_role("status").filter(has_text="Sent to 1 learner.")).to_be_visible()
+
+
 def _lounge_topic_by_another_member(app) -> str:
     with app.app_context():
         forum_services.ensure_course_boards()
