@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,13 @@ def register_fallback(pdf: FPDF, text: str | None = None) -> None:
     _keep_glyph_bounds(pdf, FALLBACK.lower())
     # One style for every style: a Greek name in italic still prints, upright.
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+
+
+# fontTools imports its table modules lazily, on the first font it reads and on the first subset
+# it writes. Two threads doing that at once (the threaded development server, two PDFs asked for
+# together) can hit CPython's import-lock race (python/cpython#87712: a KeyError from importlib), so
+# a process draws one PDF at a time. Gunicorn's sync workers never wait on it.
+PDF_LOCK = threading.Lock()
 
 
 def select_font(pdf: FPDF, family: str, style: str, size: float) -> None:
