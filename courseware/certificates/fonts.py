@@ -28,8 +28,8 @@ its height and a function that draws it at a given top, so a layout can measure 
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
-import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,11 +77,25 @@ def register_fallback(pdf: FPDF, text: str | None = None) -> None:
     pdf.set_fallback_fonts([FALLBACK], exact_match=False)
 
 
-# fontTools imports its table modules lazily, on the first font it reads and on the first subset
-# it writes. Two threads doing that at once (the threaded development server, two PDFs asked for
-# together) can hit CPython's import-lock race (python/cpython#87712: a KeyError from importlib), so
-# a process draws one PDF at a time. Gunicorn's sync workers never wait on it.
-PDF_LOCK = threading.Lock()
+# What fpdf2, fontTools and Pillow import lazily while drawing the first PDF. Importing them here,
+# once, when the app starts, keeps imports out of request threads: there CPython 3.11 can fail an
+# import with a KeyError from importlib's module locks (python/cpython#87712), which the threaded
+# test server met as a 500 on a certificate PDF. Listed by diffing sys.modules around a first render.
+_LAZY_IMPORTS = (
+    "encodings.utf_32_be",
+    "fontTools.ttLib.tables.O_S_2f_2",
+    "fontTools.ttLib.tables._h_h_e_a",
+    "fontTools.ttLib.tables._l_o_c_a",
+    "PIL.BmpImagePlugin",
+    "PIL.GifImagePlugin",
+    "PIL.ImageChops",
+    "PIL.ImageSequence",
+    "PIL.JpegImagePlugin",
+    "PIL.PngImagePlugin",
+    "PIL.PpmImagePlugin",
+)
+for _module in _LAZY_IMPORTS:
+    importlib.import_module(_module)
 
 
 def select_font(pdf: FPDF, family: str, style: str, size: float) -> None:

@@ -27,7 +27,6 @@ from fpdf.enums import Align
 from PIL import Image
 
 from courseware.certificates.fonts import (
-    PDF_LOCK,
     SERIF,
     TextBlock,
     TextStyle,
@@ -68,11 +67,7 @@ STATEMENT = TextStyle(SERIF, "I", 9.5, 5, MUTED, leading=1.15)
 def render_certificate_pdf(
     snapshot: dict, signature_image: Path | None, watermark: str | None = None
 ) -> bytes:
-    with PDF_LOCK:
-        return _render(printable(snapshot), signature_image, watermark)
-
-
-def _render(snapshot: dict, signature_image: Path | None, watermark: str | None) -> bytes:
+    snapshot = printable(snapshot)
     pdf = _new_document(snapshot, watermark)
     _draw_border(pdf)
     _draw_upper(pdf, snapshot)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from courseware.certificates.fonts import PDF_LOCK, SANS, SERIF, printable, register_fonts
+from courseware.certificates.fonts import SANS, SERIF, printable, register_fonts
 from courseware.content.ce import format_hours
 from courseware.transcript.cycles import CycleState
 from courseware.transcript.exports import FORMAT_LABELS
@@ -24,12 +24,11 @@ MARGIN = 16  # mm
 
 
 def render_transcript_pdf(transcript: Transcript, generated_on: date, site_name: str) -> bytes:
-    with PDF_LOCK:  # see certificates/fonts.py
-        pdf = _TranscriptPDF(site_name, generated_on, _document_text(transcript))
-        _heading(pdf, transcript)
-        _licences(pdf, transcript.licences)
-        _activities(pdf, transcript)
-        return bytes(pdf.output())
+    pdf = _TranscriptPDF(site_name, generated_on, _document_text(transcript))
+    _heading(pdf, transcript)
+    _licences(pdf, transcript.licences)
+    _activities(pdf, transcript)
+    return bytes(pdf.output())
 
 
 def long_date(day: date) -> str:
