@@ -9,6 +9,11 @@ from flask_wtf import FlaskForm
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def strip(value):
+    """A filter: the whitespace around what was typed is not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def strip_control_characters(value):
     return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 

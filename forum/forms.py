@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from courseware.forms import Form
+from courseware.forms import Form, strip
 from courseware.web import MAX_ID
 from forum.models import BODY_MAX, REPORT_REASONS, TITLE_MAX, WATCH_LEVELS
 from forum.moderation import POST_ACTIONS, REPORT_ACTIONS, TOPIC_ACTIONS
@@ -20,14 +20,10 @@ from forum.moderation import POST_ACTIONS, REPORT_ACTIONS, TOPIC_ACTIONS
 SUSPENSION_DAYS_MAX = 365
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _body_field(label: str) -> TextAreaField:
     return TextAreaField(
         label,
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Write something before you post."),
             Length(max=BODY_MAX, message=f"Keep a post to {BODY_MAX:,} characters or fewer."),
@@ -52,7 +48,7 @@ class EditPostForm(Form):
 class TopicForm(Form):
     title = StringField(
         "Title",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Give your topic a title."),
             Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer."),
@@ -90,7 +86,7 @@ class ReportForm(Form):
     )
     details = TextAreaField(
         "Anything a moderator should know (optional)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=1000, message="Keep it to 1,000 characters or fewer.")],
     )
     submit = SubmitField("Send report")
@@ -106,7 +102,7 @@ class SuspendForm(Form):
     )
     reason = TextAreaField(
         "Reason (the member sees it)",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Say why: the member sees it."),
             Length(max=500, message="Keep it to 500 characters."),

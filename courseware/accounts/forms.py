@@ -10,7 +10,7 @@ from courseware.accounts import handles
 from courseware.accounts.models import Profession, User
 from courseware.accounts.passwords import password_problem
 from courseware.accounts.states import US_STATES
-from courseware.forms import Form
+from courseware.forms import Form, strip
 
 CREDENTIALS = ["OTR/L", "OTR", "COTA/L", "COTA", "OT Student", "OTA Student"]
 OTHER = "Other"
@@ -31,14 +31,10 @@ US_TIME_ZONES = {
 }
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _email_field(label: str = "Email") -> EmailField:
     return EmailField(
         label,
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter your email address."),
             Email("Enter an email address like name@example.com."),
@@ -73,7 +69,7 @@ class SignupForm(Form):
     email = _email_field()
     display_name = StringField(
         "Display name",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter the name others will see."), Length(max=80)],
     )
     password, confirm = _new_password_fields("Password")
@@ -118,17 +114,17 @@ def time_zone_choices() -> list[SelectChoice]:
 class ProfileForm(Form):
     display_name = StringField(
         "Display name",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter the name others will see."), Length(max=80)],
     )
     handle = StringField(
         "Forum @name",
-        filters=[_strip, lambda value: value.lower().removeprefix("@") if isinstance(value, str) else value],
+        filters=[strip, lambda value: value.lower().removeprefix("@") if isinstance(value, str) else value],
         validators=[DataRequired("Choose the @name others use to mention you.")],
     )
     legal_name = StringField(
         "Legal name for certificates",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=160, message="Use at most 160 characters.")],
     )
     credential = SelectField(
@@ -138,7 +134,7 @@ class ProfileForm(Form):
     )
     credential_other = StringField(
         "Your credential, if other",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=40, message="Use at most 40 characters.")],
     )
     time_zone = SelectField("Time zone", choices=time_zone_choices, validate_choice=True)
@@ -185,7 +181,7 @@ class LicenceForm(Form):
     )
     number = StringField(
         "License number",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the license number."),
             Length(max=40, message="Use at most 40 characters."),

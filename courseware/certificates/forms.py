@@ -4,19 +4,15 @@ from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from courseware.accounts.models import Licence, User
-from courseware.forms import Form
+from courseware.forms import Form, strip
 
 NO_LICENCE = "none"
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _legal_name_field() -> StringField:
     return StringField(
         "Legal name to print",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter your legal name as your licensing board knows it."),
             Length(max=160, message="Use at most 160 characters."),
@@ -56,7 +52,7 @@ class RevokeForm(Form):
     # Not `reason`: the reissue form beside it on the evidence page has a field of that name.
     revoke_reason = TextAreaField(
         "Reason",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Say why the certificate is revoked; the verification page shows it."),
             Length(max=500, message="Use at most 500 characters."),
@@ -68,7 +64,7 @@ class ReissueForm(Form):
     legal_name = _legal_name_field()
     reason = StringField(
         "Reason for the correction",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Say what was corrected, for example “legal name misspelled”."),
             Length(max=500, message="Use at most 500 characters."),

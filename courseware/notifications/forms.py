@@ -1,22 +1,18 @@
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from courseware.forms import Form
+from courseware.forms import Form, strip
 from courseware.notifications.mailing_list import CONSENT
 from courseware.notifications.models import EmailChoice
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class FreeDownloadForm(Form):
     first_name = StringField(
-        "First name", filters=[_strip], validators=[DataRequired("Enter your first name."), Length(max=80)]
+        "First name", filters=[strip], validators=[DataRequired("Enter your first name."), Length(max=80)]
     )
     email = EmailField(
         "Email",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter your email address."),
             Email("Enter an email address."),

@@ -4,12 +4,8 @@ from datetime import date
 
 from wtforms import StringField
 
-from courseware.forms import Form
+from courseware.forms import Form, strip
 from courseware.studio.analytics_period import Period, PeriodError, parse_period
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class PeriodForm(Form):
@@ -19,8 +15,8 @@ class PeriodForm(Form):
         csrf = False
 
     # `from` is a Python keyword, so the fields carry the URL's names through `name`.
-    start = StringField("From", name="from", filters=[_strip])
-    end = StringField("To", name="to", filters=[_strip])
+    start = StringField("From", name="from", filters=[strip])
+    end = StringField("To", name="to", filters=[strip])
 
     def period(self, today: date) -> Period | None:
         """The range, or None with the reason beside the field it concerns."""

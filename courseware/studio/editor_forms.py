@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from courseware.content.validation import parse_slug
-from courseware.forms import Form
+from courseware.forms import Form, strip
 from courseware.studio.editor import LessonContent
 
 # About 200 kB of markdown: far more than a lesson needs, and what the live preview accepts too.
@@ -32,13 +32,9 @@ class WholeNumberField(IntegerField):
             raise ValueError("Enter a whole number, like 90.") from None
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class LessonForm(Form):
     title = StringField(
-        "Title", filters=[_strip], validators=[DataRequired("Give the lesson a title."), Length(max=200)]
+        "Title", filters=[strip], validators=[DataRequired("Give the lesson a title."), Length(max=200)]
     )
     body = TextAreaField(
         "Lesson text (markdown)",
@@ -55,7 +51,7 @@ class LessonForm(Form):
     )
     preview = BooleanField("Free preview: visitors may open this lesson without enrolling")
     publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    note = StringField("Note for the history", filters=[_strip], validators=[Length(max=200)])
+    note = StringField("Note for the history", filters=[strip], validators=[Length(max=200)])
     version = HiddenField()
     show_preview = SubmitField("Preview")
     save_draft = SubmitField("Save draft")
@@ -101,7 +97,7 @@ class LessonForm(Form):
 class NewLessonForm(LessonForm):
     slug = StringField(
         "Address (slug)",
-        filters=[_strip],
+        filters=[strip],
         validators=[InputRequired("Give the lesson an address, like reading-the-classroom."), Length(max=80)],
     )
 

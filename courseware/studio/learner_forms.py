@@ -3,7 +3,7 @@
 from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from courseware.forms import Form
+from courseware.forms import Form, strip
 from courseware.studio.learners import DEFAULT_STUCK_DAYS, STATUSES, LearnerFilters
 
 STATUS_LABELS = {
@@ -13,10 +13,6 @@ STATUS_LABELS = {
     "completed": "Completed",
     "revoked": "Access revoked",
 }
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _one_line(value):
@@ -43,7 +39,7 @@ class LearnerFilterForm(Form):
     )
     q = StringField(
         "Name or email",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=100, message="Search with 100 characters or fewer.")],
     )
 
@@ -55,7 +51,7 @@ class LearnerFilterForm(Form):
 class GrantAccessForm(Form):
     email = EmailField(
         "Learner's email",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the learner's email."),
             Email("Enter an email address."),
@@ -67,7 +63,7 @@ class GrantAccessForm(Form):
 class RevokeAccessForm(Form):
     reason = StringField(
         "Reason",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter why access ends; the learner's record keeps it."),
             Length(max=200, message="Keep the reason to 200 characters or fewer."),
@@ -86,7 +82,7 @@ class AnnouncementForm(Form):
     )
     message = TextAreaField(
         "Message",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Write the message."),
             Length(max=5000, message="Keep the message to 5,000 characters or fewer."),

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from courseware.forms import Form
+from courseware.forms import Form, strip
 from courseware.transcript.models import ActivityFormat
 from courseware.transcript.uploads import UploadRejected, check_pdf
 
@@ -15,19 +15,15 @@ MAX_HOURS = Decimal(500)
 CENT = Decimal("0.01")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ExternalCreditForm(Form):
     title = StringField(
         "Course or activity title",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter the title printed on the certificate."), Length(max=200)],
     )
     provider = StringField(
         "Provider",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter who gave the course, as printed on the certificate."),
             Length(max=200),
@@ -39,7 +35,7 @@ class ExternalCreditForm(Form):
     )
     contact_hours = StringField(
         "Contact hours",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter the contact hours printed on the certificate, for example 1.5.")],
     )
     format = RadioField(
