@@ -74,16 +74,6 @@ def watch_board(board_id: int, user_id: int, level: str) -> None:
         )
 
 
-def levels(user_id: int, board_id: int, topic_id: int | None = None) -> tuple[str, str]:
-    """(the member's level on the topic, on the board), tracking where they chose none."""
-    topic_level = sa.select(TopicWatch.level).where(TopicWatch.topic_id == (topic_id or -1),
-                                                    TopicWatch.user_id == user_id)
-    board_level = sa.select(BoardWatch.level).where(BoardWatch.board_id == board_id,
-                                                    BoardWatch.user_id == user_id)
-    row = db.session.execute(sa.select(topic_level.scalar_subquery(), board_level.scalar_subquery())).one()
-    return row[0] or WatchLevel.TRACKING, row[1] or WatchLevel.TRACKING
-
-
 def mentioned_handles(body: str) -> list[str]:
     """The @names written in the post's own text: not inside quotes (the quoted member already
     heard) nor code. Lower-cased, in order, each once, at most MENTIONS_MAX."""
