@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from courseware import templating, web
 from courseware.config import load_config
 from courseware.content import structure
-from courseware.db import install_sqlite_pragmas
+from courseware.db import install_connection_settings
 from courseware.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        install_sqlite_pragmas(db.engine)
+        install_connection_settings(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -52,8 +52,12 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.notifications.views import bp as mailing_list_bp
     from courseware.payments.views import bp as payments_bp
     from courseware.studio.analytics_views import bp as studio_analytics_bp
+    from courseware.studio.courses_views import bp as studio_courses_bp
     from courseware.studio.editor_views import bp as studio_editor_bp
     from courseware.studio.learner_views import bp as studio_learners_bp
+    from courseware.studio.outline_views import bp as studio_outline_bp
+    from courseware.studio.post_test_views import bp as studio_questions_bp
+    from courseware.studio.uploads_views import bp as studio_media_bp
     from courseware.studio.views import bp as studio_bp
     from courseware.transcript.views import bp as transcript_bp
     from forum.views import bp as forum_bp
@@ -61,7 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         accounts_bp, assessment_bp, catalog_bp, certificates_bp, learning_bp, mailing_list_bp, media_bp,
         notifications_bp, payments_bp, studio_bp, studio_editor_bp, studio_learners_bp, studio_analytics_bp,
-        transcript_bp, forum_bp,
+        studio_questions_bp, studio_courses_bp, studio_outline_bp, studio_media_bp, transcript_bp, forum_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

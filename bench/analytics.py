@@ -5,16 +5,18 @@
 
 Seeds one course with bulk Core inserts (10 video lessons of 10 minutes; 10,000 enrolments spread
 over the last 12 months; a progress row per learner and lesson, each with 10 watched intervals;
-post-test attempts with 10-question papers; evaluations; certificates; purchases), then requests
-`GET /studio/courses/<slug>/analytics` as the author through the Flask test client, `--runs` times
-after two warm-up requests, and prints the median and p95, the statement count, and each chart's
-own median. On PostgreSQL everything lives in its own schema (`analytics_bench`), dropped at the
-end, so the shared `bench` database is left as it was. See bench/README.md for the latest figures.
+post-test attempts with 10-question papers and their answer rows; evaluations; certificates;
+purchases), then requests `GET /studio/courses/<slug>/analytics` as the author through the Flask
+test client, `--runs` times after two warm-up requests, and prints the median and p95, the
+statement count, and each chart's own median. On PostgreSQL everything lives in its own schema
+(`analytics_bench`), dropped at the end, so the shared `bench` database is left as it was. See
+bench/README.md for the latest figures.
 """
 
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -29,14 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
 from courseware.accounts.models import Role, User  # noqa: E402
-from courseware.assessment.models import EvaluationResponse, PostTestAttempt  # noqa: E402
+from courseware.assessment.item_answers import answer_rows  # noqa: E402
+from courseware.assessment.models import EvaluationResponse, PostTestAnswer, PostTestAttempt  # noqa: E402
 from courseware.certificates.models import Certificate  # noqa: E402
 from courseware.content.models import Course, Lesson, Module, Status  # noqa: E402
 from courseware.db import count_queries, utcnow  # noqa: E402
 from courseware.extensions import db  # noqa: E402
-from courseware.learning.models import Enrolment, LessonProgress  # noqa: E402
+from courseware.learning.models import Enrolment, LessonProgress, furthest_second  # noqa: E402
 from courseware.payments.models import Purchase  # noqa: E402
-from courseware.studio import analytics, analytics_feedback, analytics_revenue, analytics_sql  # noqa: E402
+from courseware.studio import analytics, analytics_feedback, analytics_revenue  # noqa: E402
 from courseware.studio.analytics_period import default_period  # noqa: E402
 
 SLUG = "bench-analytics"
@@ -52,10 +55,10 @@ PG_SCHEMA = "analytics_bench"
 BATCH = 5_000
 
 
-
 def main() -> int:
     args = _arguments()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='analytics-bench-')}/bench.db"
+    scratch = None if args.database_url else tempfile.mkdtemp(prefix="analytics-bench-")
+    url = args.database_url or f"sqlite:///{scratch}/bench.db"
     postgres = url.startswith("postgresql")
     if postgres:
         _create_pg_schema(url)
@@ -74,10 +77,6 @@ def main() -> int:
             if args.keep:
                 print(f"kept: {url}")
         report(app, author_token, args.runs)
-        if postgres:
-            check_last_end_from_text(app)
-        if args.what_if:
-            what_if_furthest_column(app, args.runs)
     finally:
         with app.app_context():
             db.session.remove()
@@ -85,6 +84,8 @@ def main() -> int:
                 with db.engine.begin() as connection:
                     connection.execute(sa.text(f"DROP SCHEMA {PG_SCHEMA} CASCADE"))
             db.engine.dispose()
+        if scratch and not args.keep:
+            shutil.rmtree(scratch)
     return 0
 
 
@@ -126,68 +127,8 @@ def _chart_medians(app, runs: int) -> None:
             "revenue": lambda: analytics_revenue.revenue(period, course),
         }
         for name, call in calls.items():
-            print(f"  {name:28} median {_ms(statistics.median(_timed(call, runs)))}")
-
-
-# What if lesson_progress kept the furthest second watched in a column of its own? (Proposed in the
-# report: the heartbeat already computes the union of intervals, so it can store its last end.) The
-# column is added and filled here, outside the app's models, and the same statement is timed with
-# the column in place of the JSON lookup. The app itself never sees this column.
-
-WHAT_IF_STATEMENTS = {
-    "sqlite": (
-        "ALTER TABLE lesson_progress ADD COLUMN furthest_seconds FLOAT",
-        "UPDATE lesson_progress SET furthest_seconds = json_extract(watched_intervals, '$[#-1][1]')",
-    ),
-    "postgresql": (
-        "ALTER TABLE lesson_progress ADD COLUMN furthest_seconds FLOAT",
-        "UPDATE lesson_progress SET furthest_seconds = (watched_intervals -> -1 ->> 1)::float",
-    ),
-}
-WHAT_IF_INDEX = (
-    "CREATE INDEX ix_lesson_progress_enrolment_activity ON lesson_progress "
-    "(enrolment_id, lesson_id, furthest_seconds, completed_at)"
-)
-
-
-def what_if_furthest_column(app, runs: int) -> None:
-    with app.test_request_context():
-        dialect = db.engine.dialect.name
-        for statement in (*WHAT_IF_STATEMENTS[dialect], WHAT_IF_INDEX):
-            db.session.execute(sa.text(statement))
-        db.session.commit()
-        _analyze(dialect == "postgresql")
-        course = db.session.scalar(sa.select(Course).where(Course.slug == SLUG))
-        now = utcnow()
-        period = default_period(now.date())
-        real = analytics.last_watched_bucket
-        analytics.last_watched_bucket = _bucket_from_column
-        try:
-            with_column = analytics.lesson_activity(course, period, now)
-            times = _timed(lambda: analytics.lesson_activity(course, period, now), runs)
-        finally:
-            analytics.last_watched_bucket = real
-        assert with_column == analytics.lesson_activity(course, period, now), "the column gives other numbers"
-        print(
-            f"  what if: lessons + video stops from a furthest_seconds column: median "
-            f"{_ms(statistics.median(times))} (same numbers as from the JSON)"
-        )
-
-
-def check_last_end_from_text(app) -> None:
-    """PostgreSQL reads the last watched second from the JSON text: it must equal the JSON lookup."""
-    with app.app_context():
-        text = analytics_sql._last_number(LessonProgress.watched_intervals)
-        lookup = sa.cast(LessonProgress.watched_intervals.op("->")(-1).op("->>")(1), sa.Float)
-        differ = db.session.scalar(sa.select(sa.func.count()).where(text.is_distinct_from(lookup)))
-        print(f"  last watched second from the JSON text vs the JSON lookup: {differ} rows differ")
-
-
-def _bucket_from_column(session, _intervals, duration, buckets: int):
-    furthest = sa.literal_column("lesson_progress.furthest_seconds")
-    if session.get_bind().dialect.name == "postgresql":
-        return sa.cast(sa.func.floor(furthest * buckets / duration), sa.Integer)
-    return sa.cast(furthest * float(buckets) / duration, sa.Integer)
+            times, cpu = _timed(call, runs, with_cpu=True)
+            print(f"  {name:28} median {_ms(statistics.median(times))} (CPU {_ms(statistics.median(cpu))})")
 
 
 # Seeding: Core inserts in batches; ids are assigned here so rows can point at each other.
@@ -209,7 +150,9 @@ def seed() -> str:
     done = [rng.choice(range(LESSONS + 1)) for _ in range(LEARNERS)]
     _insert(Enrolment, [_enrolment(n, enrolled[n - 1], done[n - 1], now) for n in range(1, LEARNERS + 1)])
     _insert(LessonProgress, _progress_rows(rng, done, now))
-    _insert(PostTestAttempt, [_attempt(rng, n, now) for n in range(1, ATTEMPTS + 1)])
+    attempts = [_attempt(rng, n, now) for n in range(1, ATTEMPTS + 1)]
+    _insert(PostTestAttempt, attempts)
+    _insert(PostTestAnswer, _answer_rows(attempts))
     _insert(EvaluationResponse, [_evaluation(rng, n, now) for n in range(1, EVALUATIONS + 1)])
     _insert(Certificate, [_certificate(n, now) for n in range(1, CERTIFICATES + 1)])
     _insert(Purchase, [_purchase(rng, n, enrolled[n - 1]) for n in range(1, LEARNERS + 1)])
@@ -305,6 +248,7 @@ def _progress_rows(rng: random.Random, done: list[int], now) -> list[dict]:
     rows = []
     for enrolment in range(1, LEARNERS + 1):
         for lesson in range(1, LESSONS + 1):
+            intervals = _intervals(rng)
             rows.append(
                 dict(
                     id=len(rows) + 1,
@@ -313,7 +257,8 @@ def _progress_rows(rng: random.Random, done: list[int], now) -> list[dict]:
                     opened_at=now,
                     clock_at=now,
                     completed_at=now if lesson <= done[enrolment - 1] else None,
-                    watched_intervals=_intervals(rng),
+                    watched_intervals=intervals,
+                    furthest_seconds=furthest_second(intervals),
                     watched_seconds=0.0,
                     position_seconds=0.0,
                     heartbeats=0,
@@ -357,6 +302,15 @@ def _attempt(rng: random.Random, n: int, now) -> dict:
         answers=answers,
         passed=True,
     )
+
+
+def _answer_rows(attempts: list[dict]) -> list[dict]:
+    """What submitting each attempt stores (Core inserts skip the ORM's hook that would)."""
+    rows = []
+    for attempt in attempts:
+        facts = dict(attempt_id=attempt["id"], course_id=1, submitted_at=attempt["submitted_at"])
+        rows += [dict(facts, **row) for row in answer_rows(attempt["paper"], attempt["answers"])]
+    return rows
 
 
 def _evaluation(rng: random.Random, n: int, now) -> dict:
@@ -465,9 +419,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument(
         "--keep", action="store_true", help="keep the seeded data (PostgreSQL schema or SQLite file)"
-    )
-    parser.add_argument(
-        "--what-if", action="store_true", help="also time a furthest_seconds column (see below)"
     )
     return parser.parse_args()
 

@@ -14,6 +14,7 @@ Exits 2 if the tooling fails or a request failed; a missed target is reported, n
 """
 
 import argparse
+import dataclasses
 import http.client
 import json
 import os
@@ -26,6 +27,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit, urlunsplit
+
+import sqlalchemy as sa
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -50,6 +53,7 @@ class Target:
     name: str  # "hello", or "<page>-<forum>"
     port: int
     path: str
+    server_log: Path
     signed_in: bool = True
 
     @property
@@ -98,10 +102,9 @@ def _run(options, problems: list[str]) -> list[dict[str, loadgen.Measurement]]:
     with tempfile.TemporaryDirectory(prefix="forum-bench-") as workdir, ExitStack() as stack:
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FLASK_DEBUG")}
         env["FLASK_SECRET_KEY"] = secret
-        hello = stack.enter_context(
-            servers.gunicorn("bench.hello:app", options.workers, env, RESULTS_DIR / "server-forum-hello.log")
-        )
-        targets = [Target("hello", hello, "/", signed_in=False)]
+        hello_log = RESULTS_DIR / "server-forum-hello.log"
+        hello = stack.enter_context(servers.gunicorn("bench.hello:app", options.workers, env, hello_log))
+        targets = [Target("hello", hello, "/", hello_log, signed_in=False)]
         learner_files = {}
         for name, topics in SIZES.items():
             url = _database_url(options.database_url, name, workdir)
@@ -110,14 +113,14 @@ def _run(options, problems: list[str]) -> list[dict[str, loadgen.Measurement]]:
             learner_files[name] = Path(workdir) / f"members-{name}.tsv"
             signin.write_learners_file(learner_files[name], forum["credentials"])
             app_env = {**env, "FLASK_SQLALCHEMY_DATABASE_URI": url, "DATABASE_URL": url}
-            port = stack.enter_context(
-                servers.gunicorn("app:create_app()", options.workers, app_env,
-                                 RESULTS_DIR / f"server-forum-{name}.log")
-            )
+            app_log = RESULTS_DIR / f"server-forum-{name}.log"
+            server = servers.gunicorn("app:create_app()", options.workers, app_env, app_log)
+            port = stack.enter_context(server)
+            search = f"/forum/search?q={quote_plus(forum_seed.SEARCH_QUERY)}"
             targets += [
-                Target(f"topic-{name}", port, forum["topic_path"]),
-                Target(f"board-{name}", port, f"/forum/{forum['board']}/"),
-                Target(f"search-{name}", port, f"/forum/search?q={quote_plus(forum_seed.SEARCH_QUERY)}"),
+                Target(f"topic-{name}", port, forum["topic_path"], app_log),
+                Target(f"board-{name}", port, f"/forum/{forum['board']}/", app_log),
+                Target(f"search-{name}", port, search, app_log),
             ]
             print(f"forum {name}: {forum['posts']:,} posts seeded", file=sys.stderr)
         credentials = {name: _read_credentials(path) for name, path in learner_files.items()}
@@ -156,6 +159,7 @@ class _seeded:
             self._schema(create=True)
             db.create_all()
             forum = forum_seed.seed(self.topics, self.members)
+            self._analyze()
         # Outside the seeding's app context: each sign-in needs its own `g` (Flask-Login and
         # Flask-WTF cache the user and the CSRF token there).
         credentials = [signin.sign_in(self.app, member_id) for member_id in forum.member_ids]
@@ -168,6 +172,13 @@ class _seeded:
             db.drop_all()
             self._schema(create=False)
             db.engine.dispose()
+
+    def _analyze(self) -> None:
+        """A live PostgreSQL has statistics for its tables (autovacuum gathers them as rows
+        arrive); a bulk load measured at once would not, and its planner would guess."""
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
 
     def _schema(self, create: bool) -> None:
         if db.engine.dialect.name != "postgresql":
@@ -220,7 +231,10 @@ def _round(targets, options, learner_files, problems, warm_up: bool) -> dict[str
             if loadgen.run(target.url, warmup, script, args).failed_requests:
                 problems.append(f"{target.name}: failed requests in the warm-up")
             time.sleep(DRAIN_SECONDS)
-        measured[target.name] = loadgen.run(target.url, load, script, args)
+        cpu_before = servers.cpu_seconds(target.server_log)
+        measurement = loadgen.run(target.url, load, script, args)
+        cpu_ms = (servers.cpu_seconds(target.server_log) - cpu_before) * 1000 / max(1, measurement.requests)
+        measured[target.name] = dataclasses.replace(measurement, cpu_ms_per_request=cpu_ms)
         time.sleep(DRAIN_SECONDS)
     return measured
 
@@ -239,7 +253,10 @@ def _report(rounds, options, problems) -> dict:
             "p50_ms": statistics.median(r[name].p50_ms for r in rounds),
             "p99_ms": statistics.median(r[name].p99_ms for r in rounds),
             "ratio": statistics.median(ratios), "round_ratios": ratios,
+            "cpu_ms_per_request": statistics.median(r[name].cpu_ms_per_request for r in rounds),
         }
+    for row in rows.values():
+        row["cpu_ratio"] = rows["hello"]["cpu_ms_per_request"] / row["cpu_ms_per_request"]
     growth = {
         page: rows[f"{page}-100k"]["p50_ms"] / rows[f"{page}-1k"]["p50_ms"]
         for page in ("topic", "board", "search")
@@ -269,11 +286,14 @@ def _print(report: dict) -> None:
     settings = report["settings"]
     print(f"\n{report['database']}, gunicorn {settings['workers']} sync workers, wrk -t{settings['threads']} "
           f"-c{settings['connections']} -d{settings['duration_s']}s, median of {settings['rounds']} rounds\n")
-    print(f"{'target':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8}")
+    print(f"{'target':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8} "
+          f"{'CPU ms':>7} {'× hello':>8}")
     for name, row in report["results"].items():
-        ratio = "" if name == "hello" else f"{row['ratio']:.3f}"
+        ratio, cpu_ratio = ("", "") if name == "hello" else (f"{row['ratio']:.3f}", f"{row['cpu_ratio']:.3f}")
         print(f"{name:<14} {row['requests_per_sec']:>9.1f} {row['p50_ms']:>8.1f} "
-              f"{row['p99_ms']:>8.1f} {ratio:>8}")
+              f"{row['p99_ms']:>8.1f} {ratio:>8} {row['cpu_ms_per_request']:>7.2f} {cpu_ratio:>8}")
+    print("(CPU ms: the server's CPU time per request, master and workers; its × hello is hello's CPU ms "
+          "over the page's)")
     print("\n100k forum's p50 latency / 1k forum's: " + ", ".join(
         f"{page} {value:.2f}×" for page, value in report["growth_100k_over_1k_p50"].items()))
     for target, passed in report["targets"].items():

@@ -34,6 +34,8 @@ class Measurement:
     # wrk counts 4xx/5xx here (a 3xx counts as success: the checks before timing rule those out).
     non_2xx: int
     socket_errors: dict[str, int]
+    # The server's CPU per request while wrk ran (servers.cpu_seconds), where the caller measured it.
+    cpu_ms_per_request: float | None = None
 
     def as_json(self) -> dict:
         return asdict(self)

@@ -50,6 +50,9 @@ def gunicorn(app_spec: str, workers: int, env: dict[str, str], log_path: Path) -
         "--log-level",
         "warning",
         "--no-control-socket",
+        # Where cpu_seconds() finds the master, and through it the workers.
+        "--pid",
+        str(pid_file(log_path)),
         app_spec,
     ]
     # Its own process group, so stopping it also stops its workers whatever happens to the master.
@@ -63,6 +66,25 @@ def gunicorn(app_spec: str, workers: int, env: dict[str, str], log_path: Path) -
             yield port
         finally:
             _stop(process)
+
+
+def pid_file(log_path: Path) -> Path:
+    return log_path.with_suffix(".pid")
+
+
+def cpu_seconds(log_path: Path) -> float:
+    """User + system CPU time the server started with this log has used so far, master and workers.
+
+    On a shared machine this is the steadier figure: requests per second fall when other processes
+    take the cores, the CPU each request costs does not (much)."""
+    master = int(pid_file(log_path).read_text().strip())
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return sum(_cpu_of(pid) for pid in [master, *map(int, children)])
+
+
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def logged_errors(log_path: Path) -> list[str]:

@@ -56,6 +56,20 @@ class Defaults:
     RENEWAL_RULES_FILE = str(PROJECT_ROOT / "courseware" / "transcript" / "renewal_rules.yaml")
     UPLOADS_DIR = None  # filled in by load_config: the instance folder's uploads/
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Lesson media uploaded in the studio: stored under MEDIA_DIR/<course id>/media/ (instance/media).
+    MEDIA_DIR = None
+    MEDIA_VIDEO_MAX_BYTES = 2 * 1024**3
+    MEDIA_CAPTIONS_MAX_BYTES = 2 * 1024**2
+    MEDIA_DOWNLOAD_MAX_BYTES = 100 * 1024**2
+    # ... or in an S3-compatible bucket when MEDIA_S3_BUCKET is set (README: "Lesson media in S3").
+    MEDIA_S3_BUCKET = None
+    MEDIA_S3_ENDPOINT_URL = None  # MinIO, Cloudflare R2, ...; None is AWS itself
+    MEDIA_S3_REGION = "us-east-1"
+    MEDIA_S3_PREFIX = "media-uploads/"
+    MEDIA_S3_URL_SECONDS = 300  # how long a presigned media URL works
+    # Without these, boto3's own chain: AWS_* variables, ~/.aws, the instance's role.
+    MEDIA_S3_ACCESS_KEY_ID = None
+    MEDIA_S3_SECRET_ACCESS_KEY = None
     # Free downloads offered for joining the mailing list (/free/<key>).
     FREE_DOWNLOADS_FILE = str(PROJECT_ROOT / "courses" / "free-downloads.yaml")
     # Stripe (README: "Payments"). Without both keys the app runs and paid courses say so.
@@ -66,6 +80,8 @@ class Defaults:
     STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300  # older signed events are refused (replays)
     # Forum: how long after posting its author may still delete a post.
     FORUM_DELETE_GRACE_MINUTES = 15
+    # Rendered post lists kept per worker process (forum.post_cache); 0 turns the cache off.
+    FORUM_POST_CACHE_BYTES = 32 * 1024 * 1024
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -77,6 +93,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     _apply_service_urls(app, test_config or {})
     if not app.config["UPLOADS_DIR"]:
         app.config["UPLOADS_DIR"] = str(Path(app.instance_path) / "uploads")
+    if not app.config["MEDIA_DIR"]:
+        app.config["MEDIA_DIR"] = str(Path(app.instance_path) / "media")
 
 
 def _apply_service_urls(app: Flask, test_config: dict) -> None:

@@ -1,6 +1,8 @@
 """Small formatting helpers shared by templates and by HTML built once at sync time."""
 
 import difflib
+import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
@@ -11,6 +13,13 @@ def clock(seconds: float | int | None) -> str:
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def slugify(text: str, fallback: str, max_length: int = 80) -> str:
+    """'Co-teaching: where do I start?' -> 'co-teaching-where-do-i-start'; `fallback` if nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or fallback
 
 
 def transcript_html(cues: list) -> str:

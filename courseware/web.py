@@ -19,23 +19,31 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import IntegerConverter
 
 from courseware.extensions import db
+from courseware.storage import media_origin
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        # Members' forum posts may show images by https URL (markdown `![alt](https://...)`).
-        "img-src 'self' data: https:",
-        "media-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(media_store_origin: str | None = None) -> str:
+    """The CSP; an S3 media store's origin is where videos come from too (presigned redirects)."""
+    media_src = f"media-src 'self' {media_store_origin}" if media_store_origin else "media-src 'self'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            # Members' forum posts may show images by https URL (markdown `![alt](https://...)`).
+            "img-src 'self' data: https:",
+            media_src,
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -99,6 +107,8 @@ def site_request_context():
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntegerConverter
+    # Computed once: the config does not change while the app runs.
+    app.extensions["content_security_policy"] = content_security_policy(media_origin(app.config))
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -116,7 +126,7 @@ def unauthorized():
 
 def _security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", current_app.extensions["content_security_policy"])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")

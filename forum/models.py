@@ -88,6 +88,9 @@ class Topic(db.Model):
     # When the instructor first replied or an answer was accepted: NULL keeps the topic in the
     # unanswered queue (an indexed read, never a subquery per topic).
     answered_at: Mapped[datetime | None]
+    # Bumped by every change to what the topic's pages show (posts, their authors' names, the
+    # accepted answer, the lock): the key of the topic's cached post lists (forum.post_cache).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # Loaded explicitly by each page (contains_eager); a lazy load would be a statement per row.
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")

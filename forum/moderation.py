@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from courseware.extensions import db
 from forum.models import REPORT_REASONS, Board, ForumSuspension, Post, PostReport, Topic
-from forum.services import hide_topic, move_board_counts, refresh_last_post
+from forum.services import hide_topic, move_board_counts, refresh_last_post, topic_changed
 
 TOPIC_ACTIONS = ("pin", "unpin", "lock", "unlock", "close", "reopen", "hide", "unhide")
 POST_ACTIONS = ("hide", "unhide")
@@ -25,6 +25,7 @@ class ModerationError(Exception):
 
 def moderate_topic(topic: Topic, action: str, now: datetime) -> str:
     """Apply one of TOPIC_ACTIONS; returns what to tell the moderator."""
+    topic_changed(topic.id)
     if action in ("pin", "unpin"):
         _update_topic(topic, pinned=action == "pin")
         return "The topic is pinned to the top of the board." if action == "pin" else "The topic is unpinned."
@@ -64,6 +65,7 @@ def moderate_post(topic: Topic, post: Post, action: str, now: datetime) -> str:
     else:
         raise ModerationError("Unknown action.")
     if changed:
+        topic_changed(topic.id)
         _move_topic_post_counts(topic, delta)
         if topic.hidden_at is None:
             move_board_counts(topic.board_id, posts=delta)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, contains_eager, load_only
 from courseware.accounts.models import User
 from courseware.content.models import Course, Lesson
 from courseware.content.structure import LessonEntry, course_structure
+from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
 from courseware.web import PageLinks
@@ -60,6 +61,8 @@ class Located:
     last_read_number: int | None = None
     topic_level: str | None = None
     board_level: str | None = None
+    # Whether the viewer's posting is suspended now (topic pages only; None where not looked up).
+    suspended: bool | None = None
 
 
 @dataclass
@@ -77,6 +80,14 @@ class Listing(PageLinks):
     """One page of a list, with what the pager macro (templates/_partials/pagination.html) reads."""
 
     items: list
+    page: int
+    pages: int
+
+
+@dataclass
+class Pager(PageLinks):
+    """Where a page is among its list's pages, for a page that shows its items some other way."""
+
     page: int
     pages: int
 
@@ -116,26 +127,15 @@ def read_positions(user_id: int | None, topics: list[Topic]) -> dict[int, int]:
 
 
 def find_topic(topic_id: int, user_id: int | None) -> Located | None:
-    """The topic, its board, the lesson it asks about and the viewer's enrolment, reading position
-    and watch levels: one statement."""
-    viewer = user_id or -1
-    row = db.session.execute(
-        sa.select(Topic, Board, Enrolment.id, Course.slug, Lesson.slug, Lesson.title,
-                  TopicRead.last_read_number, TopicWatch.level, BoardWatch.level)
-        .join(Board, Topic.board_id == Board.id)
-        .outerjoin(Enrolment, permissions.enrolment_join(Board, viewer))
-        .outerjoin(Lesson, Topic.lesson_id == Lesson.id)
-        .outerjoin(Course, Lesson.course_id == Course.id)
-        .outerjoin(TopicRead, sa.and_(TopicRead.topic_id == Topic.id, TopicRead.user_id == viewer))
-        .outerjoin(TopicWatch, sa.and_(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer))
-        .outerjoin(BoardWatch, sa.and_(BoardWatch.board_id == Board.id, BoardWatch.user_id == viewer))
-        .where(Topic.id == topic_id)
-    ).one_or_none()
+    """The topic, its board, the lesson it asks about and the viewer's enrolment, reading position,
+    watch levels and suspension: one statement."""
+    params = {"topic_id": topic_id, "viewer": user_id or -1, "now": utcnow()}
+    row = db.session.execute(_find_topic_statement(), params).one_or_none()
     if row is None:
         return None
     lesson = LessonLink(row[3], row[4], row[5]) if row[4] is not None else None
     return Located(row[1], row[2] is not None, topic=row[0], lesson=lesson, last_read_number=row[6],
-                   topic_level=row[7], board_level=row[8])
+                   topic_level=row[7], board_level=row[8], suspended=row[9])
 
 
 def find_lesson(board: Board, lesson_slug: str | None, now: datetime) -> LessonEntry | None:
@@ -199,8 +199,15 @@ def topic_posts(topic: Topic, page: int, include_hidden: bool) -> Listing:
     first = (page - 1) * POSTS_PER_PAGE + 1
     params = {"topic_id": topic.id, "first": first, "last": first + POSTS_PER_PAGE - 1}
     posts = list(db.session.scalars(_topic_posts_statement(include_hidden), params))
-    pages = max(1, -(-topic.highest_number // POSTS_PER_PAGE))
-    return Listing(posts, page, pages)
+    return Listing(posts, page, topic_pages(topic))
+
+
+def topic_pages(topic: Topic) -> int:
+    return max(1, -(-topic.highest_number // POSTS_PER_PAGE))
+
+
+def topic_pager(topic: Topic, page: int) -> Pager:
+    return Pager(page, topic_pages(topic))
 
 
 def page_of_post(number: int) -> int:
@@ -284,6 +291,26 @@ def _open_ended(rows: list, page: int) -> Listing:
     """A page of a list without a kept count: there is a next page if one more row came back."""
     more = len(rows) > QUEUE_PER_PAGE
     return Listing(rows[:QUEUE_PER_PAGE], page, page + 1 if more else page)
+
+
+@cache
+def _find_topic_statement() -> sa.Select:
+    """Built once: every topic page runs it, and building a statement of six joins costs several
+    times what running it does."""
+    viewer = sa.bindparam("viewer")
+    return (
+        sa.select(Topic, Board, Enrolment.id, Course.slug, Lesson.slug, Lesson.title,
+                  TopicRead.last_read_number, TopicWatch.level, BoardWatch.level,
+                  permissions.suspended_now(viewer, sa.bindparam("now")))
+        .join(Board, Topic.board_id == Board.id)
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, viewer))
+        .outerjoin(Lesson, Topic.lesson_id == Lesson.id)
+        .outerjoin(Course, Lesson.course_id == Course.id)
+        .outerjoin(TopicRead, sa.and_(TopicRead.topic_id == Topic.id, TopicRead.user_id == viewer))
+        .outerjoin(TopicWatch, sa.and_(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer))
+        .outerjoin(BoardWatch, sa.and_(BoardWatch.board_id == Board.id, BoardWatch.user_id == viewer))
+        .where(Topic.id == sa.bindparam("topic_id"))
+    )
 
 
 @cache

@@ -63,16 +63,28 @@ def can_view_topic(user, board: Board, topic: Topic, enrolled: bool | None = Non
     return topic.hidden_at is None or can_moderate(user, board)
 
 
-def posting_problem(user, board: Board, topic: Topic | None = None) -> str | None:
-    """Why this (viewing) user may not post here now, or None. The rate limit is checked apart."""
+def posting_problem(
+    user, board: Board, topic: Topic | None = None, suspended: bool | None = None
+) -> str | None:
+    """Why this (viewing) user may not post here now, or None. The rate limit is checked apart.
+    `suspended` is whether the page's own statement found a suspension (`suspended_now`); None
+    looks it up."""
     if not user.is_verified:
         return VERIFY_FIRST
     if topic is not None and topic.locked and not can_moderate(user, board):
         return CLOSED if topic.closed_at is not None else LOCKED
-    suspension = active_suspension(user.id, utcnow())
+    suspension = active_suspension(user.id, utcnow()) if suspended is not False else None
     if suspension is not None:
         return suspension_message(suspension)
     return None
+
+
+def suspended_now(user_id, now) -> sa.Label[bool]:
+    """A column for a page's own statement: whether the member's posting is suspended now
+    (`user_id` and `now` may be values or bind parameters)."""
+    return sa.exists().where(
+        ForumSuspension.user_id == user_id, ForumSuspension.until > now, ForumSuspension.lifted_at.is_(None)
+    ).label("suspended")
 
 
 def active_suspension(user_id: int, now: datetime) -> ForumSuspension | None:
@@ -129,9 +141,12 @@ def delete_grace() -> timedelta:
 
 def can_delete_post(user, post: Post, now: datetime) -> bool:
     """Her own post, within the grace period (the page hides the button after it)."""
-    if not _signed_in(user) or post.author_id != user.id or post.deleted_at is not None:
-        return False
-    return now - post.created_at <= delete_grace()
+    return _signed_in(user) and post.author_id == user.id and within_delete_grace(post, now)
+
+
+def within_delete_grace(post: Post, now: datetime) -> bool:
+    """Whether its author may still delete the post (the topic page asks without knowing who reads)."""
+    return post.deleted_at is None and now - post.created_at <= delete_grace()
 
 
 def can_report(user, post: Post) -> bool:

@@ -4,6 +4,7 @@ something."""
 from flask import current_app
 from flask_login import current_user
 
+from courseware.accounts import signals as account_signals
 from courseware.content import signals as content_signals
 from courseware.learning import signals as learning_signals
 from forum import pages, permissions, services
@@ -16,6 +17,13 @@ def refresh_course_boards(_sender=None, **_extra) -> None:
     report = services.ensure_course_boards()
     for slug in report.skipped:
         current_app.logger.warning("The course %s has no board: its slug is a forum path. Rename it.", slug)
+
+
+@account_signals.public_name_changed.connect
+def show_new_name_on_posts(_sender=None, user_id: int | None = None, **_extra) -> None:
+    """The member's posts show their name, @handle and badge: their topics render them again."""
+    if user_id is not None:
+        services.authors_renamed(user_id)
 
 
 @learning_signals.player_page_loaded.connect

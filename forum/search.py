@@ -170,13 +170,16 @@ def _postgresql_statement(user, request: SearchRequest, limit: int, offset: int)
     index = _pg_index
     query = sa.func.plainto_tsquery(sa.literal_column("'english'"), " ".join(request.words))
     candidates = _visible(
-        sa.select(index.c.post_id, sa.func.ts_rank_cd(index.c.document, query).label("score"))
-        .select_from(index).join(Post, Post.id == index.c.post_id),
-        user, request,
+        sa.select(index.c.post_id).select_from(index).join(Post, Post.id == index.c.post_id), user, request,
     ).where(index.c.document.op("@@")(query)).order_by(index.c.post_id.desc()).limit(CANDIDATES)
     candidates = candidates.subquery("candidates")
+    # Ranked after the cut, so ts_rank_cd runs for the newest CANDIDATES matches only, however many
+    # posts match (PostgreSQL would otherwise compute it for every match before sorting them).
+    scored = index.alias("scored")
+    score = sa.func.ts_rank_cd(scored.c.document, query).label("score")
     ranked = (
-        sa.select(candidates).order_by(candidates.c.score.desc(), candidates.c.post_id.desc())
+        sa.select(candidates.c.post_id, score).join(scored, scored.c.post_id == candidates.c.post_id)
+        .order_by(score.desc(), candidates.c.post_id.desc())
         .limit(limit).offset(offset).subquery("ranked")
     )
     options = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"

@@ -6,8 +6,6 @@ Services only flush; the view (or CLI command) commits once. Markdown is cooked 
 `body_html`; pages only ever show the stored HTML.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,6 +13,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import load_only
 
+from courseware import formatting
 from courseware.accounts.models import User
 from courseware.content.models import Course
 from courseware.extensions import db
@@ -120,6 +119,7 @@ def reply(topic: Topic, author_id: int, body: str, now: datetime, *, by_instruct
     values = dict(
         highest_number=Topic.highest_number + 1, post_count=Topic.post_count + 1,
         reply_count=Topic.reply_count + 1, last_post_at=now, last_poster_id=author_id,
+        version=Topic.version + 1,
     )
     if by_instructor:
         values["answered_at"] = sa.func.coalesce(Topic.answered_at, now)
@@ -155,6 +155,7 @@ def edit_post(post: Post, body: str, now: datetime, editor_id: int | None = None
     post.body_md = body
     post.body_html = cook(body)
     post.edited_at = now
+    topic_changed(post.topic_id)
     db.session.flush()
     return revision
 
@@ -163,6 +164,7 @@ def accept_answer(topic: Topic, post: Post | None, now: datetime) -> str:
     """Marks `post` (a visible reply of the topic) as the accepted answer, or unmarks with None.
     Accepting answers the question; unmarking puts it back in the queue unless the instructor
     has replied."""
+    topic_changed(topic.id)
     if post is None:
         topic.accepted_post_id = None
         topic.answered_at = _first_instructor_reply_at(topic.id)
@@ -191,6 +193,7 @@ def delete_post(topic: Topic, post: Post, now: datetime) -> str:
     post.deleted_at = now
     if not changed:
         return "The post is already deleted."
+    topic_changed(topic.id)
     if post.number == 1:
         hide_topic(topic, now)
         return "Your topic is deleted."
@@ -205,6 +208,24 @@ def delete_post(topic: Topic, post: Post, now: datetime) -> str:
         move_board_counts(topic.board_id, posts=-1)
     refresh_last_post(topic)
     return f"Post #{post.number} is deleted."
+
+
+def topic_changed(topic_id: int) -> None:
+    """Something the topic's pages show changed: its cached post lists (forum.post_cache) are keyed
+    on the version, so every worker renders the new one."""
+    db.session.execute(
+        sa.update(Topic).where(Topic.id == topic_id).values(version=Topic.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def authors_renamed(user_id: int) -> None:
+    """A member's name, @handle or role changed: it shows on each of their posts."""
+    topics = sa.select(Post.topic_id).where(Post.author_id == user_id).distinct()
+    db.session.execute(
+        sa.update(Topic).where(Topic.id.in_(topics)).values(version=Topic.version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def refresh_last_post(topic: Topic) -> None:
@@ -270,10 +291,8 @@ def check_rate_limit(user: User, now: datetime, new_topic: bool) -> None:
 
 
 def slugify(title: str) -> str:
-    """'Co-teaching: where do I start?' -> 'co-teaching-where-do-i-start'; 'topic' if nothing is left."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:80].rstrip("-") or "topic"
+    """A topic's address from its title; 'topic' if nothing is left."""
+    return formatting.slugify(title, "topic")
 
 
 def hide_topic(topic: Topic, now: datetime) -> None:

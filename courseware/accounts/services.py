@@ -5,11 +5,12 @@ session and remember-me cookie of that user at once.
 """
 
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from courseware.accounts import emails, handles, passwords, tokens
+from courseware.accounts import emails, handles, passwords, signals, tokens
 from courseware.accounts.models import Licence, Role, User, new_session_token
 from courseware.accounts.tokens import LinkExpired, LinkInvalid
 from courseware.db import utcnow
@@ -32,7 +33,14 @@ class DuplicateLicence(Exception):
 
 
 def load_user_by_session_token(token: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.session_token == token))
+    return db.session.scalar(_user_by_session_token(), {"token": token})
+
+
+@cache
+def _user_by_session_token() -> sa.Select:
+    """Built once: Flask-Login runs it on every signed-in request, and building a statement costs
+    as much as running this one."""
+    return sa.select(User).where(User.session_token == sa.bindparam("token"))
 
 
 def normalize_email(email: str) -> str:
@@ -147,8 +155,10 @@ def update_profile(
     time_zone: str | None,
 ) -> None:
     """Raises handles.HandleTaken when another member has the @name (nothing is changed then)."""
+    shown_before = _public_name(user)
     handles.change_handle(user, handle)
     user.display_name = display_name.strip()
+    _announce_public_name(user, shown_before)
     if not user.legal_name_locked:  # printed on a certificate: only a reissue corrects it
         user.legal_name = (legal_name or "").strip() or None
     user.credential = (credential or "").strip() or None
@@ -206,11 +216,13 @@ def ensure_account(
         db.session.add(user)
     elif not passwords.password_matches(user.password_hash, password):
         _set_password(user, password)
+    shown_before = _public_name(user)
     user.display_name, user.credential = display_name, credential
     user.handle = user.handle or handles.unique_handle(display_name)
     if not user.legal_name_locked:  # printed on a certificate: it stays as printed
         user.legal_name = legal_name
     user.role = role
+    _announce_public_name(user, shown_before)
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.flush()
     held = {(licence.state, licence.profession) for licence in user.licences}
@@ -221,6 +233,15 @@ def ensure_account(
             )
     db.session.flush()
     return user
+
+
+def _public_name(user: User) -> tuple:
+    return user.display_name, user.handle, user.role
+
+
+def _announce_public_name(user: User, before: tuple) -> None:
+    if user.id is not None and _public_name(user) != before:
+        signals.public_name_changed.send(user_id=user.id)
 
 
 def _email_registered(email: str) -> bool:

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courseware.accounts.models import User
+from courseware.assessment.item_answers import answer_rows
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
@@ -38,6 +39,54 @@ class PostTestAttempt(db.Model):
     passed: Mapped[bool | None]
 
     enrolment: Mapped[Enrolment] = relationship()
+
+
+class PostTestAnswer(db.Model):
+    """One question of one submitted attempt: what the studio's item analysis adds up.
+
+    Written once, when the attempt is submitted (copied from its paper and answers), so the chart
+    groups plain indexed rows instead of unpacking every paper's JSON on each view. `course_id` and
+    `submitted_at` repeat the attempt's so the chart's filter is one index range.
+    """
+
+    __tablename__ = "post_test_answers"
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "question"),
+        sa.Index("ix_post_test_answers_course_id_submitted_at", "course_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("post_test_attempts.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime]
+    question: Mapped[int]  # its index in post-test.yaml, not its shuffled position
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    chosen: Mapped[list] = mapped_column(sa.JSON)  # choice indices in post-test.yaml, sorted
+    correct: Mapped[bool]  # exactly the key was chosen
+    wrong_choices: Mapped[list] = mapped_column(sa.JSON)  # texts of the chosen choices not in the key
+
+
+def record_answers(
+    connection: sa.Connection, attempt_id: int, enrolment_id: int, submitted_at: datetime, paper: list,
+    answers: dict,
+) -> None:
+    """Store the attempt's answer rows (one statement); the course comes from the enrolment."""
+    course = sa.select(Enrolment.course_id).where(Enrolment.id == sa.bindparam("enrolment_id"))
+    statement = sa.insert(PostTestAnswer).values(course_id=course.scalar_subquery())
+    facts = {"attempt_id": attempt_id, "enrolment_id": enrolment_id, "submitted_at": submitted_at}
+    rows = [{**facts, **row} for row in answer_rows(paper, answers)]
+    if rows:  # an empty paper has nothing to count (grading refuses one anyway)
+        connection.execute(statement, rows)
+
+
+@sa.event.listens_for(PostTestAttempt, "after_insert")
+def _answers_of_an_attempt_stored_submitted(_mapper, connection: sa.Connection, attempt: PostTestAttempt):
+    # Submission is an UPDATE that writes the rows itself; an attempt inserted already submitted
+    # (imported records, fixtures, the bench) gets them here, so the chart never misses one.
+    if attempt.submitted_at is not None and attempt.answers is not None and attempt.paper:
+        record_answers(
+            connection, attempt.id, attempt.enrolment_id, attempt.submitted_at, attempt.paper, attempt.answers
+        )
 
 
 class AttemptGrant(db.Model):

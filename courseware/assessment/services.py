@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from courseware.assessment import grading, signals
-from courseware.assessment.models import AttemptGrant, EvaluationResponse, PostTestAttempt
+from courseware.assessment.models import AttemptGrant, EvaluationResponse, PostTestAttempt, record_answers
 from courseware.content.models import Course
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
@@ -144,7 +144,8 @@ def start_attempt(
 def submit_attempt(attempt: PostTestAttempt, answers: dict[str, list[int]], now: datetime) -> bool:
     """Grade and close the attempt; False if it was already submitted (nothing changes then).
 
-    A guarded UPDATE, so two submissions racing each other grade the attempt once.
+    A guarded UPDATE, so two submissions racing each other grade the attempt once; only the one
+    that closed it stores the answer rows the studio's item analysis counts.
     """
     result = grading.grade(attempt.paper, answers, attempt.pass_percent)
     updated = db.session.execute(
@@ -158,6 +159,7 @@ def submit_attempt(attempt: PostTestAttempt, answers: dict[str, list[int]], now:
     ).rowcount
     if updated != 1:
         return False
+    record_answers(db.session.connection(), attempt.id, attempt.enrolment_id, now, attempt.paper, answers)
     if result.passed:
         signals.post_test_passed.send(current_app._get_current_object(), enrolment_id=attempt.enrolment_id,
                                       now=now)

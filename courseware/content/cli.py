@@ -11,6 +11,7 @@ from courseware.content.export import UnknownCourses, export_courses
 from courseware.content.services import InvalidCourseTree, check_courses, sync_courses
 from courseware.db import utcnow
 from courseware.extensions import db
+from courseware.web import site_request_context
 
 courses_cli = AppGroup("courses", help="Course files: check, sync, export.")
 
@@ -39,7 +40,9 @@ def check_command(directory: Path | None, skip_media: bool) -> None:
 def sync_command(directory: Path | None, compare_media: bool) -> None:
     """Load the course files into the database; nothing is written if any file has an error."""
     try:
-        report = sync_courses(_courses_dir(directory), utcnow(), compare_media=compare_media)
+        # Announcing a new lesson to its learners writes links to it: they go to SITE_URL.
+        with site_request_context():
+            report = sync_courses(_courses_dir(directory), utcnow(), compare_media=compare_media)
     except InvalidCourseTree as exc:
         db.session.rollback()
         _fail(exc.errors, "; nothing was written")

@@ -8,7 +8,8 @@ evaluation.yaml, written atomically; a file whose content already says the same 
 (comments and layout included), so exporting into the folder the courses were synced from changes
 nothing, and a sync afterwards is a no-op. Lesson and module files that the database no longer has
 (retired, moved, renumbered) are removed, so that a sync does not bring them back; every other file is
-left alone. Referenced media are copied from the source folder when the target is another one.
+left alone. Referenced media are copied from the source folder when the target is another one, and
+media uploaded in the studio from the media store, so the exported folder holds every file it names.
 Only reads the database.
 """
 
@@ -18,13 +19,14 @@ from types import SimpleNamespace
 
 from courseware.content import export_files as files
 from courseware.content.context import CourseContext
-from courseware.content.export_tree import CourseFolder, Layout, TreeProblem, write_atomically
+from courseware.content.export_tree import CourseFolder, CourseUploads, Layout, TreeProblem, write_atomically
 from courseware.content.models import Course, Lesson, Module
 from courseware.content.parsing import parse_course
 from courseware.content.tree import CourseFile, LessonFile
 from courseware.content.validation import SLUG
 from courseware.content.yamldoc import ContentError
 from courseware.extensions import db
+from courseware.storage import media_store
 
 FileKey = tuple[str, ...]  # what a file holds: ("course",), ("module", slug), ("lesson", slug), ...
 # Course fields named alike on the parsed CourseFile and the Course row.
@@ -177,7 +179,9 @@ def _write_course(record: CourseRecords, folder: CourseFolder, source: Path, res
     result.removed = folder.remove_stale(
         layout, with_post_test=bool(course.post_test), with_evaluation=bool(course.evaluation)
     )
-    result.copied = folder.copy_media(source, _media_paths(record))
+    # Files uploaded in the studio come from the media store, the rest from the source folder.
+    uploads = CourseUploads(media_store(), course.id)
+    result.copied = folder.copy_media(uploads, source, _media_paths(record))
 
 
 def course_texts(record: CourseRecords) -> dict[FileKey, str]:

@@ -1,4 +1,5 @@
-"""The disk side of `flask courses export`: folder and file names, atomic writes, stale files, media.
+"""The disk side of `flask courses export`: folder and file names, atomic writes, stale files, media
+(from the course folder, or from the studio's media store, local or S3, streamed either way).
 
 Names already on disk are kept when they still sort in the database's order, so an author's own
 numbering (`10-intro`, `20-next`) survives an export; otherwise a level is numbered afresh (01, 02, ...)
@@ -7,15 +8,18 @@ slug would make the next sync fail, and a file the database no longer has would 
 """
 
 import filecmp
+import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from courseware.content.validation import split_numbered_name
 from courseware.content.yamldoc import ContentError
+from courseware.storage import MediaStore, StoreUnavailable
 
 # module slug -> (folder name, {lesson slug: file name})
 Layout = dict[str, tuple[str, dict[str, str]]]
@@ -74,14 +78,21 @@ class CourseFolder:
                 removed.append(self._remove(self.path / name))
         return removed
 
-    def copy_media(self, source: Path, paths: list[str]) -> int:
-        """Copy each referenced file that the target lacks or holds in another version; count the copies."""
+    def copy_media(self, uploads: "CourseUploads", source: Path, paths: list[str]) -> int:
+        """Copy each referenced file that the target lacks or holds in another version, from the media
+        store when the studio uploaded it, else from the course folder; count the copies."""
         copied = 0
         for relative in paths:
             target = self.path / relative
             if PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
                 self._error(self.path, f'"{relative}" is not a path inside the course folder')
-            elif _copy_if_needed(source / relative, target):
+                continue
+            try:
+                from_store = uploads.copy_if_needed(relative, target)
+            except StoreUnavailable as away:
+                self._error(target, f"could not be copied from the media store ({away})")
+                continue
+            if from_store or (from_store is None and _copy_if_needed(source / relative, target)):
                 copied += 1
             elif not target.is_file():
                 self._error(target, f"is missing, and is not in {source.as_posix()} either")
@@ -113,9 +124,32 @@ class CourseFolder:
         self._error(folder, message + "move them, or sync will refuse the folder")
 
 
+@dataclass(frozen=True)
+class CourseUploads:
+    """A course's files in the studio's media store (on disk or in a bucket), for the export."""
+
+    store: MediaStore
+    course_id: int
+
+    def copy_if_needed(self, name: str, target: Path) -> bool | None:
+        """True if copied, False if the target is already the same file, None if the store lacks it."""
+        digest = self.store.digest(self.course_id, name)
+        if digest is None:
+            return None
+        if target.is_file() and _sha256(target) == digest:
+            return False
+        _replace(target, lambda out: self.store.write_to(self.course_id, name, out))  # streamed
+        return True
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """A reader (or a sync) sees the old file or the new one, never half of one."""
     _replace(path, lambda out: out.write(data))
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as stored:
+        return hashlib.file_digest(stored, "sha256").hexdigest()
 
 
 def _copy_if_needed(source: Path, target: Path) -> bool:

@@ -30,9 +30,9 @@ def read_module(ctx: CourseContext, folder: Path, slug: str) -> ModuleFile:
         fields, module.intro = parsed
         fields.check_unknown(("title",))
         module.title = fields.text("title", max_length=200) or ""
+    # A module without lessons yet is a course being written (the studio makes one with "Add module"):
+    # learners see a module only once it has a live lesson.
     module.lessons = [read_lesson(ctx, path, lesson_slug) for path, lesson_slug in _lesson_files(ctx, folder)]
-    if not module.lessons:
-        ctx.source(folder).error(None, None, "module has no lessons (NN-slug.md files)")
     return module
 
 

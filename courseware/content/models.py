@@ -121,6 +121,11 @@ class Lesson(db.Model):
     def has_video(self) -> bool:
         return self.video_path is not None
 
+    def is_live(self, now: datetime) -> bool:
+        """Whether learners see it, read the way content/structure.py reads it."""
+        published = self.status == Status.PUBLISHED and self.retired_at is None
+        return published and (self.publish_at is None or self.publish_at <= now)
+
 
 class CourseRevision(db.Model):
     """One row per synced change of a course: which content a certificate was earned on."""

@@ -86,6 +86,9 @@ def sync_courses(courses_dir: Path, now: datetime, *, compare_media: bool = Fals
     db.session.flush()
     if any(changes.state in ("created", "updated") for changes in report.courses):
         signals.courses_synced.send(report=report)
+    for changes in report.courses:
+        for lesson in changes.went_live:
+            signals.lesson_published.send(lesson, course_id=lesson.course_id, lesson_id=lesson.id)
     return report
 
 

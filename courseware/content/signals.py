@@ -9,7 +9,8 @@ _signals = Namespace()
 # nothing changed. Keyword arguments: report (content.services.SyncReport).
 courses_synced = _signals.signal("courses-synced")
 
-# A lesson that learners could not see became live: published now in the studio, or its scheduled
-# time passed (`flask courses publish-due` announces it). Sent once per lesson going live, in the
-# transaction, before the commit. Sender: the Lesson; keyword arguments: course_id, lesson_id.
+# A lesson that learners could not see became live: published now in the studio or by a sync of the
+# course files, or its scheduled time passed (`flask courses publish-due` announces it). Sent once per
+# lesson going live, in the transaction, before the commit. Sender: the Lesson; keyword arguments:
+# course_id, lesson_id.
 lesson_published = _signals.signal("lesson-published")

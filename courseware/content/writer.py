@@ -4,9 +4,12 @@ Called by services.sync_courses for a course whose content hash differs from the
 unchanged course never reaches this module, so an idle sync issues no INSERT or UPDATE.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from courseware.content import questions
+from courseware.content.export import CourseRecords, course_texts
 from courseware.content.models import Course, CourseRevision, Lesson, Module
 from courseware.content.tree import CourseFile, LessonFile
 from courseware.extensions import db
@@ -23,6 +26,8 @@ class CourseChanges:
     revision: int = 0
     modules: dict[str, list[str]] = field(default_factory=dict)  # added / changed / retired / restored
     lessons: dict[str, list[str]] = field(default_factory=dict)
+    # Lessons learners could not see before this sync and see now: the sync announces them.
+    went_live: list[Lesson] = field(default_factory=list)
 
     def note(self, kind: str, what: str, slug: str) -> None:
         getattr(self, kind).setdefault(what, []).append(slug)
@@ -38,13 +43,20 @@ def write_course(parsed: CourseFile, course: Course | None, lesson_hashes: dict[
         db.session.flush()  # modules and lessons need the course id
     else:
         _apply_course(parsed, course, digest, now)
-    course.revision += 1
     modules = _write_modules(parsed, course, now, changes)
     _write_lessons(parsed, course, modules, lesson_hashes, now, changes)
-    db.session.add(CourseRevision(course_id=course.id, number=course.revision, content_hash=digest,
-                                  lesson_hashes=lesson_hashes, created_at=now))
+    add_course_revision(course, digest, lesson_hashes, now)
     changes.revision = course.revision
     return changes
+
+
+def add_course_revision(course: Course, digest: str, lesson_hashes: dict[str, str], now: datetime) -> None:
+    """The course's next revision, and its CourseRevision row: the one place both sync and the studio
+    record which content a certificate is earned on. The new number also tells every worker's
+    structure cache (content/structure.py) that the course changed."""
+    course.revision += 1
+    db.session.add(CourseRevision(course_id=course.id, number=course.revision, content_hash=digest,
+                                  lesson_hashes=lesson_hashes, created_at=now))
 
 
 def _apply_course(parsed: CourseFile, course: Course, digest: str, now: datetime) -> None:
@@ -54,8 +66,8 @@ def _apply_course(parsed: CourseFile, course: Course, digest: str, now: datetime
         "status", "publish_at",
     ):
         setattr(course, name, getattr(parsed, name))
-    course.post_test = _with_html(parsed.post_test)
-    course.evaluation = _with_html(parsed.evaluation)
+    course.post_test = questions.with_html(parsed.post_test)
+    course.evaluation = questions.with_html(parsed.evaluation)
     course.description_md = parsed.description
     course.description_html = render(parsed.description, trusted=True)
     course.content_hash = digest
@@ -64,18 +76,6 @@ def _apply_course(parsed: CourseFile, course: Course, digest: str, now: datetime
     published = [lesson for lesson in parsed.lessons if lesson.is_published]
     course.lesson_count = len(published)
     course.video_seconds = sum(lesson.duration_seconds or 0 for lesson in published)
-
-
-def _with_html(questions: dict | None) -> dict | None:
-    """Prompts and explanations are markdown; their HTML is stored so no page renders markdown."""
-    if questions is None:
-        return None
-    rendered = []
-    for question in questions["questions"]:
-        html = {f"{key}_html": render(question[key] or "", trusted=True)
-                for key in ("prompt", "explanation") if key in question}
-        rendered.append({**question, **html})
-    return {"questions": rendered}
 
 
 def _write_modules(parsed: CourseFile, course: Course, now: datetime,
@@ -114,8 +114,11 @@ def _write_lessons(parsed: CourseFile, course: Course, modules: dict[str, Module
         for lesson in module.lessons:
             position += 1
             row = rows.get(lesson.slug) or _new_lesson(course, lesson, changes)
+            was_live = row.revision > 0 and row.is_live(now)
             _write_lesson(row, lesson, hashes[lesson.slug], changes)
             _assign(row, position=position, module_id=modules[module.slug].id)
+            if not was_live and row.is_live(now):
+                changes.went_live.append(row)
     in_files = {lesson.slug for lesson in parsed.lessons}
     for slug, row in rows.items():
         # Retired, never deleted: progress, certificates and audit records point at the row.
@@ -155,3 +158,24 @@ def _assign(row: Module | Lesson, **values: object) -> None:
     for name, value in values.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
+
+
+def add_studio_revision(course: Course, lessons: list[Lesson], now: datetime,
+                        modules: list[Module] | None = None) -> None:
+    """A revision for a change made in the studio. There are no files to hash, so the content is hashed
+    as `flask courses export` would write it: the course's texts, and each lesson's own text.
+
+    `lessons`: the course's current lessons in course order, each with its module loaded; `modules`, when
+    given, the current modules in order (else those of the lessons): no statement here but the INSERT.
+    """
+    grouped: dict[int, tuple[Module, list[Lesson]]] = {module.id: (module, []) for module in modules or []}
+    for lesson in lessons:
+        grouped.setdefault(lesson.module_id, (lesson.module, []))[1].append(lesson)
+    texts = course_texts(CourseRecords(course, list(grouped.values())))
+    lesson_hashes = {key[1]: _sha256(text) for key, text in texts.items() if key[0] == "lesson"}
+    digest = _sha256("\0".join(f"{'/'.join(key)}\n{text}" for key, text in texts.items()))
+    add_course_revision(course, digest, lesson_hashes, now)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

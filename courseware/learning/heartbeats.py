@@ -17,7 +17,7 @@ from courseware.accounts.services import load_user_by_session_token
 from courseware.content.models import Course, Lesson, Status
 from courseware.extensions import db
 from courseware.learning import watchtime
-from courseware.learning.models import Enrolment, LessonProgress
+from courseware.learning.models import Enrolment, LessonProgress, furthest_second
 from courseware.learning.services import count_completion
 from courseware.learning.watchtime import HeartbeatError
 
@@ -95,6 +95,7 @@ def _write(row: sa.Row, state: watchtime.WatchState, position: float, now: datet
         "now": now,
         "position": position,
         "intervals": [list(interval) for interval in state.intervals],
+        "furthest": furthest_second(state.intervals),
         "watched": state.watched_seconds,
         "completed": now if state.percent >= row.watch_percent else None,
     }
@@ -119,6 +120,7 @@ def _write_statement() -> sa.Update:
             last_heartbeat_at=sa.bindparam("now"),
             position_seconds=sa.bindparam("position"),
             watched_intervals=sa.bindparam("intervals"),
+            furthest_seconds=sa.bindparam("furthest"),
             watched_seconds=sa.bindparam("watched"),
             # The first completion stands: a later heartbeat never moves the date.
             completed_at=sa.func.coalesce(LessonProgress.completed_at, sa.bindparam("completed")),
@@ -152,8 +154,8 @@ def _load_statement() -> sa.Select:
         .join(Course, Lesson.course_id == Course.id)
         .where(User.session_token == sa.bindparam("token"), Enrolment.revoked_at.is_(None))
         .where(Course.slug == sa.bindparam("course"), Lesson.slug == sa.bindparam("lesson"))
-        .where(Course.status == Status.PUBLISHED, Lesson.status == Status.PUBLISHED)
-        .where(Lesson.retired_at.is_(None))
-        .where(sa.or_(Course.publish_at.is_(None), Course.publish_at <= now))
+        # Only the lesson must be live: an enrolled learner keeps a course its author has since
+        # unpublished (learning.services.find_course_and_enrolment).
+        .where(Lesson.status == Status.PUBLISHED, Lesson.retired_at.is_(None))
         .where(sa.or_(Lesson.publish_at.is_(None), Lesson.publish_at <= now))
     )

@@ -92,10 +92,13 @@ def find_live_course(slug: str, now: datetime) -> Course | None:
 
 
 def find_course_and_enrolment(slug: str, user_id: int | None, now: datetime):
-    """(course, enrolment or None) in one statement, or (None, None) if the course is not live."""
+    """(course, enrolment or None) in one statement, or (None, None) if the course is not live.
+
+    An enrolled learner keeps a course the author has since unpublished: she paid for it or was
+    given it, and her progress and certificate live there."""
     params = {"slug": slug, "user_id": user_id or -1}
     row = db.session.execute(_course_and_enrolment_statement(), params).one_or_none()
-    if row is None or not row.Course.is_live(now):
+    if row is None or not (row.Course.is_live(now) or row.Enrolment is not None):
         return None, None
     return row.Course, row.Enrolment
 

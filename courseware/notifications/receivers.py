@@ -22,6 +22,8 @@ def announce_new_lesson(lesson, course_id: int, lesson_id: int, **_kwargs) -> No
     )
     event = inbox.Event(
         title=lesson.title, excerpt=f"A new lesson in {course.title}.", actor_name=course.instructor,
-        path=url_for("learning.lesson", slug=course.slug, lesson_slug=lesson.slug), course_id=course.id,
+        # A path, whether a request, cron or a sync of the course files published the lesson.
+        path=url_for("learning.lesson", slug=course.slug, lesson_slug=lesson.slug, _external=False),
+        course_id=course.id,
     )
     inbox.notify(event, dict.fromkeys(learners, NotificationKind.NEW_LESSON), utcnow())

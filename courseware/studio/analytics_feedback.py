@@ -1,11 +1,10 @@
 """What learners answered: post-test item analysis and the course evaluation.
 
-Each attempt stores the paper it showed (questions and choices shuffled, with the key) and the
-answers by the question's index in post-test.yaml, so questions are told apart by that index and
-their prompt, never by their shuffled position. The database unpacks the papers and groups the
-answers: one row per question and distinct answer given, with how many gave it. Python then only
-compares each group's answer with the key (a set comparison: exactly the key is right) over those
-few rows, never over attempts.
+Submitting an attempt stores one `post_test_answers` row per question of its paper: the question's
+index in post-test.yaml and its prompt (questions are told apart by those, never by their shuffled
+position), whether exactly the key was chosen, and the texts of the wrong choices picked. The
+database groups those rows: one per question, verdict and wrong answer given, with how many gave
+it, so Python only adds up those few rows, never attempts.
 
 The evaluation's rating averages and comments are plain SQL: one average per rating question,
 read from the answers' JSON by key.
@@ -19,12 +18,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from courseware.assessment.evaluation import questions_as_asked
-from courseware.assessment.models import EvaluationResponse, PostTestAttempt
+from courseware.assessment.models import EvaluationResponse, PostTestAnswer
 from courseware.content.models import Course
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
 from courseware.studio.analytics_period import Period
-from courseware.studio.analytics_sql import object_entries, paper_questions
+from courseware.studio.analytics_sql import json_text, object_entries
 
 LATEST_COMMENTS = 20
 
@@ -45,8 +44,8 @@ class ItemRow:
 
     @property
     def top_wrong(self) -> tuple[str, int] | None:
-        """The wrong choice picked most often (the first of equals in choice order), or None."""
-        return self.wrong_choices.most_common(1)[0] if self.wrong_choices else None
+        """The wrong choice picked most often (of equals, the first by its text), or None."""
+        return min(self.wrong_choices.items(), key=lambda pair: (-pair[1], pair[0]), default=None)
 
 
 @dataclass(frozen=True)
@@ -72,27 +71,26 @@ class Evaluation:
 
 def item_analysis(course: Course, period: Period) -> list[ItemRow]:
     """Percent correct and the most chosen wrong answer per question, in post-test.yaml order."""
-    paper = paper_questions(db.session, PostTestAttempt.paper, PostTestAttempt.answers)
+    wrong = json_text(db.session, PostTestAnswer.wrong_choices).label("wrong")
     statement = (
-        sa.select(paper.head.label("item_head"), paper.chosen.label("item_chosen"))
-        .add_columns(sa.func.max(paper.choices), sa.func.count())
-        .select_from(PostTestAttempt)
-        .join(paper.elements, sa.true())
-        .where(
-            PostTestAttempt.enrolment_id.in_(sa.select(Enrolment.id).where(Enrolment.course_id == course.id))
+        sa.select(
+            PostTestAnswer.question, PostTestAnswer.prompt, PostTestAnswer.correct, wrong, sa.func.count()
         )
-        .where(PostTestAttempt.submitted_at >= period.starts_at)
-        .where(PostTestAttempt.submitted_at < period.ends_before)
-        .group_by(sa.literal_column("item_head"), sa.literal_column("item_chosen"))
+        .where(PostTestAnswer.course_id == course.id)
+        .where(PostTestAnswer.submitted_at >= period.starts_at)
+        .where(PostTestAnswer.submitted_at < period.ends_before)
+        .group_by(PostTestAnswer.question, PostTestAnswer.prompt, PostTestAnswer.correct, wrong)
     )
     items: dict[tuple[int, str], ItemRow] = {}
-    for head, chosen, choices, learners in db.session.execute(statement):
-        question, prompt, key = json.loads(head)
+    for question, prompt, correct, wrong_choices, learners in db.session.execute(statement):
         prompt = prompt or f"Question {question + 1}"  # a question without a prompt keeps a row
         item = items.get((question, prompt)) or items.setdefault(
             (question, prompt), ItemRow(question, prompt)
         )
-        _count_answers(item, set(key), json.loads(chosen) if chosen else [], _choice_texts(choices), learners)
+        item.answered += learners
+        item.correct += learners if correct else 0
+        for text in json.loads(wrong_choices):  # a wrong answer counts for each wrong choice in it
+            item.wrong_choices[text] += learners
     return sorted(items.values(), key=lambda item: (item.question, item.prompt))
 
 
@@ -128,22 +126,6 @@ def _rating_totals(keys: list[str], scope: tuple) -> list[tuple[str | None, tupl
     responses = sa.select(sa.null(), sa.func.count(), sa.null()).where(*scope)
     rows = db.session.execute(sa.union_all(responses, per_key))
     return [(key, (count, value)) for key, count, value in rows]
-
-
-def _count_answers(item: ItemRow, key: set[int], chosen: list[int], texts: dict, learners: int) -> None:
-    """Add `learners` who gave the same answer; a wrong answer counts for each wrong choice in it."""
-    item.answered += learners
-    if set(chosen) == key:
-        item.correct += learners
-        return
-    for index in sorted(set(chosen) - key):
-        item.wrong_choices[texts.get(index, f"Choice {index + 1}")] += learners
-
-
-def _choice_texts(choices: str) -> dict[int, str]:
-    """{choice index: text} from the shown choices, or from the whole question holding them."""
-    shown = json.loads(choices)
-    return dict(shown["choices"] if isinstance(shown, dict) else shown)
 
 
 def _evaluations(course: Course, period: Period) -> tuple:

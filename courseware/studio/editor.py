@@ -11,7 +11,6 @@ author publishes: editor_publish.py). Only flushes.
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -260,10 +259,3 @@ def find_revision(lesson: Lesson, number: int) -> LessonRevision | None:
         .options(joinedload(LessonRevision.author))
         .where(LessonRevision.lesson_id == lesson.id, LessonRevision.number == number)
     )
-
-
-def author_zone(time_zone: str | None, default: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(time_zone or default)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(default)

@@ -10,9 +10,10 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from courseware.content.validation import parse_slug
+from courseware.formatting import slugify
 from courseware.forms import Form, strip
 from courseware.studio.editor import LessonContent
 
@@ -95,15 +96,15 @@ class LessonForm(Form):
 
 
 class NewLessonForm(LessonForm):
-    slug = StringField(
-        "Address (slug)",
-        filters=[strip],
-        validators=[InputRequired("Give the lesson an address, like reading-the-classroom."), Length(max=80)],
-    )
+    slug = StringField("Address (slug)", filters=[strip], validators=[Length(max=80)])
 
     def validate_slug(self, field) -> None:
+        """Left empty, the address is made from the title ("Reading the Classroom" ->
+        reading-the-classroom), as the author would write it."""
+        if not field.data:
+            field.data = slugify(self.title.data or "", "lesson", max_length=80)
         try:
-            parse_slug(field.data or "")
+            parse_slug(field.data)
         except ValueError as exc:
             raise ValidationError(f"{exc}, like reading-the-classroom.") from None
 

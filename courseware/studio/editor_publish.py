@@ -12,11 +12,13 @@ see it then: a future publish_at only hides a lesson until its time). Only flush
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from courseware.content import signals
 from courseware.content.ce import format_hours
 from courseware.content.models import Course, Lesson, Module, Status
 from courseware.content.validation import share_credit
+from courseware.content.writer import add_studio_revision
 from courseware.extensions import db
 from courseware.studio.editor import (
     EditorState,
@@ -48,9 +50,9 @@ def publish(
     """Write the content to the Lesson row: live now, or at `publish_at` (which must be ahead)."""
     check_version(state, version)
     lesson = state.lesson
-    was_live = is_live(lesson, now)
+    was_live = lesson.is_live(now)
     _check_schedule(was_live, publish_at, now)
-    lessons = _course_lessons(state.course)
+    lessons = course_lessons(state.course)
     shares = _credit_shares(state.course, lessons, lesson, content.credit_minutes)
     # A schedule that has passed but was not announced yet is announced now, instead of never.
     announce = (not was_live and publish_at is None) or (was_live and _awaiting_announcement(lesson, now))
@@ -74,7 +76,7 @@ def announce_due(now: datetime) -> list[Lesson]:
     """Scheduled lessons whose time has come and that nobody announced yet: announce each once."""
     announced = []
     for scheduled, lesson, newest in db.session.execute(_due_statement(), {"now": now}):
-        if not is_live(lesson, now):
+        if not lesson.is_live(now):
             continue  # a sync changed the lesson since it was scheduled
         db.session.add(
             LessonRevision(
@@ -100,12 +102,6 @@ def announce_due(now: datetime) -> list[Lesson]:
     return announced
 
 
-def is_live(lesson: Lesson, now: datetime) -> bool:
-    """What learners see, read the way content/structure.py reads it."""
-    published = lesson.status == Status.PUBLISHED and lesson.retired_at is None
-    return published and (lesson.publish_at is None or lesson.publish_at <= now)
-
-
 def _check_schedule(was_live: bool, publish_at: datetime | None, now: datetime) -> None:
     if publish_at is None:
         return
@@ -119,13 +115,14 @@ def _check_schedule(was_live: bool, publish_at: datetime | None, now: datetime) 
         raise PublishRefused("publish_at", "Choose a time in the future, or publish now.")
 
 
-def _course_lessons(course: Course) -> list[Lesson]:
+def course_lessons(course: Course) -> list[Lesson]:
     """The course's current lessons in course order (the order credit is shared out in)."""
     return list(
         db.session.scalars(
             sa.select(Lesson)
             .join(Module, Lesson.module_id == Module.id)
             .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
+            .options(contains_eager(Lesson.module))  # the course revision's hash needs the modules
             .order_by(Module.position, Lesson.position)
         )
     )
@@ -155,10 +152,10 @@ def _update_course(course: Course, lessons: list[Lesson], now: datetime) -> None
     published = [row for row in lessons if row.status == Status.PUBLISHED]
     course.lesson_count = len(published)
     course.video_seconds = sum(row.duration_seconds or 0 for row in published)
-    # Every worker caches the course structure by (course id, revision): a new revision is how the
-    # others learn that a lesson changed.
-    course.revision += 1
     course.updated_at = now
+    # Every worker caches the course structure by (course id, revision): a new revision is how the
+    # others learn that a lesson changed; its CourseRevision row says what certificates were earned on.
+    add_studio_revision(course, lessons, now)
 
 
 def _awaiting_announcement(lesson: Lesson, now: datetime) -> bool:

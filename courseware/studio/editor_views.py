@@ -1,9 +1,7 @@
 """The lesson editor: a course's outline, writing and publishing a lesson, its history, the live preview."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
@@ -14,7 +12,7 @@ from courseware.content.models import Status
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.formatting import line_diff
-from courseware.studio import editor, editor_diff, editor_outline, editor_publish
+from courseware.studio import author_time, editor, editor_diff, editor_outline, editor_publish, uploads_views
 from courseware.studio.editor_forms import BODY_MAX_CHARS, LessonForm, NewLessonForm, RestoreForm
 from courseware.studio.models import LessonRevision, RevisionStatus
 from courseware.web import json_error, page_number
@@ -27,29 +25,20 @@ PREVIEW_MAX_BYTES = 2 * BODY_MAX_CHARS
 
 @bp.context_processor
 def _author_time():
-    zone = _author_zone()
-
-    def local_time(moment: datetime | None) -> str:
-        """A moment in the author's own time zone: "December 4, 2026 at 9:30 AM CST"."""
-        if moment is None:
-            return ""
-        local = moment.astimezone(zone)
-        return f"{local:%B} {local.day}, {local.year} at {local:%-I:%M %p %Z}"
-
     def status_label(revision: LessonRevision) -> str:
         labels = {
             RevisionStatus.DRAFT: "Draft",
             RevisionStatus.PUBLISHED: "Published",
-            RevisionStatus.SCHEDULED: f"Scheduled for {local_time(revision.publish_at)}",
+            RevisionStatus.SCHEDULED: f"Scheduled for {author_time.label(revision.publish_at)}",
             RevisionStatus.WENT_LIVE: "Went live as scheduled",
         }
         return labels.get(revision.status, revision.status)
 
     return {
         "saved_by": _saved_by,
-        "local_time": local_time,
+        "local_time": author_time.label,
         "status_label": status_label,
-        "author_zone": zone.key,
+        "author_zone": author_time.zone().key,
         "now_utc": utcnow(),
     }
 
@@ -180,7 +169,7 @@ def _save(state: editor.EditorState, form: LessonForm, place: editor.NewLessonPl
         if form.save_draft.data:
             editor.save_draft(state, content, current_user.id, version, now, form.note.data)
         else:
-            when = _utc(form.publish_at.data) if form.schedule.data else None
+            when = author_time.to_utc(form.publish_at.data) if form.schedule.data else None
             editor_publish.publish(state, content, current_user.id, version, now, when, form.note.data)
         db.session.commit()
     except editor_publish.PublishRefused as refused:
@@ -217,7 +206,8 @@ def _render_editor(state: editor.EditorState, form: LessonForm, status: int = 20
     if preview is None:
         preview = state.draft.body_html if state.draft else state.lesson.body_html
     return render_template(
-        "studio/editor_lesson.html", state=state, form=form, preview=preview, **extra
+        "studio/editor_lesson.html", state=state, form=form, preview=preview,
+        **uploads_views.media_context(state), **extra
     ), status
 
 
@@ -229,8 +219,6 @@ def _render_new(place: editor.NewLessonPlace, form: NewLessonForm, status: int =
 
 def _filled_form(state: editor.EditorState, has_video: bool) -> LessonForm:
     content, lesson = state.content, state.lesson
-    scheduled = lesson.publish_at if lesson.publish_at and lesson.publish_at > utcnow() else None
-    zone = _author_zone()
     return LessonForm(
         has_video=has_video,
         title=content.title,
@@ -239,7 +227,7 @@ def _filled_form(state: editor.EditorState, has_video: bool) -> LessonForm:
         credit_minutes=content.credit_minutes,
         preview=content.preview,
         version=state.version,
-        publish_at=scheduled.astimezone(zone).replace(tzinfo=None) if scheduled else None,
+        publish_at=author_time.scheduled_field(lesson.publish_at, utcnow()),
     )
 
 
@@ -253,15 +241,6 @@ def _editable_state(slug: str, lesson_id: int) -> editor.EditorState:
     if state.retired:
         abort(404, "This lesson was retired: it is no longer in the course files. Its history is kept.")
     return state
-
-
-def _utc(local: datetime) -> datetime:
-    """The author typed a time where they are; it is stored in UTC."""
-    return local.replace(tzinfo=_author_zone()).astimezone(UTC)
-
-
-def _author_zone() -> ZoneInfo:
-    return editor.author_zone(current_user.time_zone, current_app.config["DEFAULT_TIME_ZONE"])
 
 
 def _saved_message(form: LessonForm, state: editor.EditorState) -> str:

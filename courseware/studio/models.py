@@ -49,3 +49,39 @@ class LessonRevision(db.Model):
 
     # Loaded only where a page names the author (the history), never lazily.
     author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class MediaKind(StrEnum):
+    VIDEO = "video"
+    CAPTIONS = "captions"
+    DOWNLOAD = "download"
+
+
+class MediaUpload(db.Model):
+    """A file the author uploaded for a lesson: the record of who sent what, kept after removal.
+
+    The lesson row names the file (`media/<random>.<ext>`, as course files name theirs); the bytes
+    live in the media store (courseware/storage.py) under the course's id.
+    """
+
+    __tablename__ = "media_uploads"
+    __table_args__ = (sa.UniqueConstraint("course_id", "stored_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("lessons.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(255))  # "media/<random>.<ext>"
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))  # as sniffed from the content
+    # When the author took it off the lesson (replaced or removed); the file stays for the record.
+    removed_at: Mapped[datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id], lazy="raise")

@@ -14,7 +14,7 @@ from forum.forms import (
     PostForm,
 )
 from forum.models import Topic
-from forum.views import bp
+from forum.views import bp, post_list
 from forum.views.lookup import (
     answers_questions,
     post_url,
@@ -116,36 +116,33 @@ def _render_topic(
     record_reading: bool = False,
 ):
     board, topic = located.board, located.topic
-    moderator = permissions.can_moderate(current_user, board)
-    listing = pages.topic_posts(topic, page, include_hidden=moderator)
+    now = utcnow()
+    problem = permissions.posting_problem(current_user, board, topic, suspended=located.suspended)
+    posts = post_list.post_list(board, topic, page, now, may_post=problem is None)
     if record_reading:
-        _record_reading(located, listing)
-    problem = permissions.posting_problem(current_user, board, topic)
+        _record_reading(located, posts.highest_shown)
     preview_html = services.cook(form.body.data) if preview else None
+    moderator = permissions.can_moderate(current_user, board)
     html = render_template(
         "forum/topic.html",
         board=board,
         topic=topic,
-        listing=listing,
+        posts_html=post_list.for_this_reader(posts),
+        page_links=pages.topic_pager(topic, page),
         form=form,
         problem=problem,
         moderator=moderator,
         preview_html=preview_html,
         lesson=located.lesson,
-        accepted=pages.accepted_answer(topic, include_hidden=moderator),
-        may_accept=permissions.can_accept_answer(current_user, board, topic),
-        may_see_history=permissions.can_see_history(current_user, board),
         may_move=permissions.is_moderator(current_user),
         boards=pages.visible_boards(current_user) if permissions.is_moderator(current_user) else [],
-        now=utcnow(),
         watch_form=watch_form(located.topic_level or located.board_level),
     )
     return html, status
 
 
-def _record_reading(located: pages.Located, listing: pages.Listing) -> None:
+def _record_reading(located: pages.Located, highest_shown: int | None) -> None:
     """Commits only when the page showed the signed-in reader a post beyond where they had read."""
-    highest_shown = listing.items[-1].number if listing.items else None
     if not current_user.is_authenticated:
         return
     if reading.moves_forward(located.last_read_number, highest_shown):

@@ -16,7 +16,7 @@ from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment, EnrolmentSource
 from forum import services as forum_services
-from forum.models import Board, PostReport
+from forum.models import Board, ForumSuspension, PostReport
 from tests.browser.helpers import (
     focus_is_visible,
     focused,
@@ -273,6 +273,43 @@ def test_replying_and_reporting_in_the_forum_work_with_the_keyboard_alone(app, l
         report = db.session.scalar(sa.select(PostReport))
         assert (report.reason, report.details) == ("rude", "Not kind to a new member.")
         assert report.reporter_id == learner.id
+
+
+def test_suspending_and_reinstating_a_member_work_with_the_keyboard_alone(app, make, sign_in, new_context):
+    topic_path = _lounge_topic_by_another_member(app)
+    moderator = make.user(email="mod@example.com", display_name="Morgan Mod", role="moderator")
+    page = sign_in(new_context(), moderator).new_page()
+    page.goto(topic_path)
+    skip_to_main(page)
+    tab_to(page, lambda state: state["tag"] == "a" and state["text"].startswith("Suspend"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Posting by Sam Lee")
+    skip_to_main(page)
+    tab_to(page, lambda state: state["id"] == "days")
+    page.keyboard.type("0")  # out of range: the error shows beside the field, the reason is kept
+    tab_through(page, [
+        Stop("reason", text="Repeated advertising."),
+        Stop("submit", keys=("Enter",)),
+    ])
+    expect(page.locator("#days-error")).to_contain_text("Between 1 and")
+    expect(page.locator("#reason")).to_have_value("Repeated advertising.")
+    skip_to_main(page)
+    tab_to(page, lambda state: state["id"] == "days")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7")
+    tab_through(page, [Stop("reason"), Stop("submit", keys=("Enter",))])
+    expect(page.get_by_role("status").filter(has_text="Sam Lee cannot post until")).to_be_visible()
+    with app.app_context():
+        suspension = db.session.scalar(sa.select(ForumSuspension))
+        assert (suspension.reason, suspension.by_id, suspension.lifted_at) == (
+            "Repeated advertising.", moderator.id, None)
+
+    skip_to_main(page)
+    tab_to(page, lambda state: state["text"] == "Lift the suspension")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Sam Lee may post again.")).to_be_visible()
+    with app.app_context():
+        assert db.session.scalar(sa.select(ForumSuspension.lifted_at)) is not None
 
 
 def test_granting_access_and_announcing_in_the_studio_work_with_the_keyboard_alone(

@@ -1,5 +1,6 @@
 """Forum fixtures: `forum` builds boards (as `flask forum boards` does), topics and posts through the
-services, and `member` makes an established member (older than the new-member rate limit)."""
+services; `member` makes an established member (older than the new-member rate limit), `enrolled`
+one enrolled in the community course, and `learner` (Maya) and `colleague` (Sam) are two of those."""
 
 import re
 from datetime import timedelta
@@ -84,7 +85,7 @@ class ForumFactory:
             db.session.execute(
                 sa.update(Topic).where(Topic.id == topic.id).values(
                     highest_number=Topic.highest_number + count, post_count=Topic.post_count + count,
-                    reply_count=Topic.reply_count + count, last_post_at=now,
+                    reply_count=Topic.reply_count + count, last_post_at=now, version=Topic.version + 1,
                 )
             )
             db.session.execute(
@@ -111,6 +112,28 @@ class ForumFactory:
     def count(self, model) -> int:
         with self.app.app_context():
             return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def enrolled(make, member, community):
+    """enrolled(**fields): an established member enrolled in the community course."""
+
+    def _enrolled(**fields) -> User:
+        user = member(**fields)
+        make.enrolment(user, community)
+        return user
+
+    return _enrolled
+
+
+@pytest.fixture
+def learner(enrolled) -> User:
+    return enrolled(display_name="Maya Ortiz")
+
+
+@pytest.fixture
+def colleague(enrolled) -> User:
+    return enrolled(display_name="Sam Lee")
 
 
 @pytest.fixture

@@ -16,17 +16,13 @@ from tests.forum.conftest import topic_path
 
 
 @pytest.fixture
-def maya(make, member, community):
-    user = member(display_name="Maya Ortiz", handle="maya", email="maya@example.com")
-    make.enrolment(user, community)
-    return user
+def maya(enrolled):
+    return enrolled(display_name="Maya Ortiz", handle="maya", email="maya@example.com")
 
 
 @pytest.fixture
-def sam(make, member, community):
-    user = member(display_name="Sam Lee", handle="sam.lee", email="sam@example.com")
-    make.enrolment(user, community)
-    return user
+def sam(enrolled):
+    return enrolled(display_name="Sam Lee", handle="sam.lee", email="sam@example.com")
 
 
 def _notifications(app, user) -> list[Notification]:

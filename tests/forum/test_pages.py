@@ -7,13 +7,6 @@ from forum.pages import POSTS_PER_PAGE, TOPICS_PER_PAGE
 from tests.forum.conftest import post_numbers, topic_path
 
 
-@pytest.fixture
-def learner(make, member, community):
-    user = member(display_name="Maya Ortiz")
-    make.enrolment(user, community)
-    return user
-
-
 def test_page_two_shows_posts_51_to_100(login, forum, learner):
     topic = forum.topic("integration", learner)
     forum.bulk_posts(topic, learner, 119)  # 120 posts: three pages

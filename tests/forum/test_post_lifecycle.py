@@ -12,13 +12,6 @@ from tests.forum.conftest import post_numbers, topic_path
 
 
 @pytest.fixture
-def learner(make, member, community):
-    user = member(display_name="Maya Ortiz")
-    make.enrolment(user, community)
-    return user
-
-
-@pytest.fixture
 def topic(forum, learner):
     return forum.topic(
         "integration", learner, title="Visual schedules", body="First line\nSecond line", replies=2

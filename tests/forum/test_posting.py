@@ -13,13 +13,6 @@ from forum.models import BODY_MAX, Post, Topic
 from tests.forum.conftest import topic_path
 
 
-@pytest.fixture
-def learner(make, member, community):
-    user = member(display_name="Maya Ortiz")
-    make.enrolment(user, community)
-    return user
-
-
 def test_a_learner_starts_a_topic_and_the_counts_move(app, login, forum, learner):
     client = login(learner)
 

@@ -13,13 +13,6 @@ from forum.models import Topic
 from tests.forum.conftest import topic_path
 
 
-@pytest.fixture
-def learner(make, member, community):
-    user = member(display_name="Maya Ortiz")
-    make.enrolment(user, community)
-    return user
-
-
 def _ask(client, lesson="lesson-2", t="205", title="Why does the teacher lead?", **extra):
     query = "&".join(f"{name}={value}" for name, value in (("lesson", lesson), ("t", t)) if value is not None)
     data = {

@@ -12,20 +12,6 @@ from tests.forum.conftest import post_numbers, topic_path
 
 
 @pytest.fixture
-def learner(make, member, community):
-    user = member(display_name="Maya Ortiz")
-    make.enrolment(user, community)
-    return user
-
-
-@pytest.fixture
-def colleague(make, member, community):
-    user = member(display_name="Sam Lee")
-    make.enrolment(user, community)
-    return user
-
-
-@pytest.fixture
 def topic(forum, learner, colleague):
     topic = forum.topic("integration", learner, title="Visual schedules")
     forum.reply(topic, colleague, "Buy my course at spam.example")

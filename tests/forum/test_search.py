@@ -15,13 +15,6 @@ from forum.models import Post, Topic
 from tests.forum.conftest import topic_path
 
 
-@pytest.fixture
-def learner(make, member, community):
-    user = member(display_name="Maya Ortiz")
-    make.enrolment(user, community)
-    return user
-
-
 def results(page: str) -> list[str]:
     """The result titles as shown (marks removed), in order."""
     titles = re.findall(r'<h3 class="search-result-title">\s*<a href="[^"]+">(.*?)</a>', page, re.DOTALL)

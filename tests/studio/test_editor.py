@@ -5,12 +5,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from courseware.accounts.models import Role
 from courseware.content.models import Course, Lesson
 from courseware.extensions import db
 from courseware.markdown import render
 from courseware.studio import editor
 from courseware.studio.models import LessonRevision
+from tests.studio.helpers import assert_visitors_sign_in_and_members_get_403, reload
 
 _VERSION = re.compile(r'name="version" type="hidden" value="([^"]*)"')
 
@@ -49,13 +49,6 @@ def save(client, course, lesson, action: str = "save_draft", **fields):
     return client.post(edit_url(course, lesson), data=lesson_form(version, action, **fields))
 
 
-def reload(app, model, id_):
-    with app.app_context():
-        row = db.session.get(model, id_)
-        db.session.expunge(row)
-        return row
-
-
 def revisions_of(app, lesson) -> list[LessonRevision]:
     with app.app_context():
         rows = db.session.scalars(
@@ -65,18 +58,6 @@ def revisions_of(app, lesson) -> list[LessonRevision]:
         ).all()
         db.session.expunge_all()
         return list(rows)
-
-
-@pytest.fixture
-def author(make, login):
-    user = make.user(role=Role.AUTHOR, display_name="Jennifer Huff")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def course(make):
-    return make.course(title="Own Your Role")
 
 
 # Permissions: every route, GET and POST.
@@ -99,14 +80,10 @@ def _routes(course, lesson, module_id) -> list[tuple[str, str]]:
 
 def test_visitors_are_sent_to_sign_in_and_members_get_403_on_every_route(client, make, login, course):
     lesson = make.lessons(course)[0]
-    for method, url in _routes(course, lesson, lesson.module_id):
-        response = client.open(url, method=method, data={})
-        assert response.status_code == 302 and "/auth/login" in response.location, (method, url)
     # A script (JSON) is told its session ended, as the player's heartbeat is.
     assert client.post("/studio/preview", json={"body": "x"}).status_code == 401
-    login(make.user())
-    for method, url in _routes(course, lesson, lesson.module_id):
-        assert client.open(url, method=method, data={}).status_code == 403, (method, url)
+    routes = _routes(course, lesson, lesson.module_id)
+    assert_visitors_sign_in_and_members_get_403(client, login, make.user(), routes)
     assert client.post("/studio/preview", json={"body": "x"}).status_code == 403
 
 
@@ -162,7 +139,7 @@ def test_the_editor_shows_the_lesson_in_labelled_fields(app, client, author, cou
     ]:
         assert f'for="{field}"' in html and label in html, field
     assert "You are *not* the expert." in html  # the markdown, in the textarea
-    assert 'id="lesson-preview"' in html and "js/editor.js" in html
+    assert 'id="lesson-preview"' in html and "js/preview.js" in html
     for action in ("Preview", "Save draft", "Publish now", "Schedule"):
         assert f">{action}</button>" in html
 

@@ -3,17 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
-from courseware.accounts.models import Role
 from courseware.content.models import Lesson
 from courseware.extensions import db
-from tests.studio.test_editor import edit_url, open_editor, reload, revisions_of, save
-
-
-@pytest.fixture
-def author(make, login):
-    user = make.user(role=Role.AUTHOR, display_name="Jennifer Huff")
-    login(user)
-    return user
+from tests.studio.helpers import reload
+from tests.studio.test_editor import edit_url, open_editor, revisions_of, save
 
 
 def _history_url(course, lesson, number: int | None = None) -> str:
@@ -163,7 +156,6 @@ def test_a_new_lesson_is_a_draft_at_the_end_of_its_module(app, client, author, m
 @pytest.mark.parametrize(
     ("slug", "message"),
     [
-        ("", "Give the lesson an address"),
         ("Reading The Classroom", "must be lowercase letters, digits and single hyphens"),
         ("post-test", "is taken by a course page"),
         ("lesson-1", "Another lesson of this course already uses"),
@@ -180,6 +172,18 @@ def test_a_new_lesson_needs_a_free_well_formed_slug(app, client, author, make, s
     assert "Watch the room first." in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Lesson.id)).filter_by(course_id=course.id)) == 3
+
+
+def test_a_new_lesson_left_without_an_address_takes_one_from_its_title(app, client, author, make):
+    course = make.course()
+    module_id = make.lessons(course)[0].module_id
+
+    response = client.post(_new_url(course, module_id), data=_new_lesson(""))
+
+    assert response.status_code == 302
+    with app.app_context():
+        slugs = db.session.scalars(sa.select(Lesson.slug).filter_by(course_id=course.id)).all()
+    assert "reading-the-classroom" in slugs
 
 
 def test_a_new_lesson_in_an_earlier_module_moves_later_lessons_down(app, client, author, make):

@@ -13,7 +13,8 @@ from courseware.content.models import Course, Lesson
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.studio.editor_cli import publish_due_command
-from tests.studio.test_editor import edit_url, lesson_form, open_editor, reload, revisions_of, save
+from tests.studio.helpers import reload
+from tests.studio.test_editor import edit_url, lesson_form, open_editor, revisions_of, save
 
 NEW_YORK = ZoneInfo("America/New_York")
 

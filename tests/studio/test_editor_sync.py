@@ -16,7 +16,8 @@ from courseware.content.models import Course, Lesson
 from courseware.content.services import sync_courses
 from courseware.db import utcnow
 from courseware.extensions import db
-from tests.studio.test_editor import edit_url, reload, revisions_of, save
+from tests.studio.helpers import reload
+from tests.studio.test_editor import edit_url, revisions_of, save
 
 DEMO = Path(__file__).resolve().parents[2] / "courses" / "own-your-role"
 NOT_THE_EXPERT = "01-your-role-in-schools/01-not-the-expert.md"

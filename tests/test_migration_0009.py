@@ -1,0 +1,111 @@
+"""Migration 0009 fills lesson_progress.furthest_seconds and post_test_answers from the rows before it."""
+
+import json
+from datetime import UTC, datetime
+
+import flask_migrate
+import sqlalchemy as sa
+
+from app import create_app
+from courseware.extensions import db
+from tests.test_migrations import empty_database_url  # noqa: F401  (the throwaway database fixture)
+
+SUBMITTED = datetime(2026, 2, 10, 12, tzinfo=UTC)
+PAPER = [
+    {
+        "question": 1,
+        "prompt": "Pick every collaborative practice.",
+        "multiple": True,
+        "answer": [0, 1],
+        "choices": [[1, "Consultation"], [2, "Pull-out only"], [0, "Co-teaching"]],
+    },
+    {"question": 0, "prompt": "", "multiple": False, "answer": [0], "choices": [[1, "No"], [0, "Yes"]]},
+]
+
+
+def test_upgrading_from_0008_fills_both_from_the_existing_rows(empty_database_url):  # noqa: F811
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0008")
+        with db.engine.begin() as connection:
+            _records_at_0008(connection)
+        flask_migrate.upgrade(revision="0009")
+        with db.engine.connect() as connection:
+            furthest = connection.execute(
+                sa.text("SELECT lesson_id, furthest_seconds FROM lesson_progress ORDER BY lesson_id")
+            ).all()
+            answers = connection.execute(
+                sa.text(
+                    "SELECT attempt_id, course_id, question, prompt, chosen, correct, wrong_choices "
+                    "FROM post_test_answers ORDER BY attempt_id, question"
+                )
+            ).all()
+        flask_migrate.downgrade(revision="base")
+        db.engine.dispose()
+
+    assert [(lesson, seconds) for lesson, seconds in furthest] == [(1, 42.5), (2, None), (3, 600.0)]
+    # Attempt 1 was submitted (a multi-select half right, a blank prompt); attempt 2 is still open.
+    rows = [(*row[:4], _json(row[4]), bool(row[5]), _json(row[6])) for row in answers]
+    assert rows == [
+        (1, 1, 0, "", [0], True, []),
+        (1, 1, 1, "Pick every collaborative practice.", [0, 2], False, ["Pull-out only"]),
+    ]
+
+
+def _records_at_0008(connection) -> None:
+    """A learner with three progress rows and two post-test attempts, written as 0008 knew them."""
+    _insert(connection, "users", id=1, email="learner@example.com")
+    _insert(connection, "courses", id=1, slug="integration")
+    _insert(connection, "modules", id=1, course_id=1, position=1)
+    for lesson in (1, 2, 3):
+        _insert(
+            connection, "lessons", id=lesson, course_id=1, module_id=1, slug=f"l{lesson}", position=lesson
+        )
+    _insert(connection, "enrolments", id=1, user_id=1, course_id=1)
+    watched = {1: [[0, 5], [10, 42.5]], 2: [], 3: [[0.0, 600.0]]}
+    for lesson, intervals in watched.items():
+        _insert(
+            connection,
+            "lesson_progress",
+            id=lesson,
+            enrolment_id=1,
+            lesson_id=lesson,
+            watched_intervals=intervals,
+        )
+    sheet = {"1": [0, 2], "0": [0]}
+    _insert(
+        connection,
+        "post_test_attempts",
+        id=1,
+        enrolment_id=1,
+        number=1,
+        paper=PAPER,
+        answers=sheet,
+        submitted_at=SUBMITTED,
+    )
+    _insert(connection, "post_test_attempts", id=2, enrolment_id=1, number=2, paper=PAPER)
+
+
+def _insert(connection, name: str, **values) -> None:
+    """Insert into the table as the database has it now, with a plain value in each other required column."""
+    table = sa.Table(name, sa.MetaData(), autoload_with=connection)
+    for column in table.columns:
+        if column.name not in values and not column.nullable and column.server_default is None:
+            values[column.name] = _filler(column.type)
+    connection.execute(table.insert().values(**values))
+
+
+def _filler(type_) -> object:
+    if isinstance(type_, sa.JSON):
+        return {}
+    if isinstance(type_, sa.DateTime):
+        return SUBMITTED
+    if isinstance(type_, sa.Boolean):
+        return False
+    if isinstance(type_, sa.Integer | sa.Numeric | sa.Float):
+        return 1
+    return "x"
+
+
+def _json(value) -> list:  # SQLite hands back JSON text from a plain SELECT; psycopg parses it
+    return json.loads(value) if isinstance(value, str) else value
