@@ -19,6 +19,7 @@ from courseware.content.services import sync_courses
 from courseware.db import utcnow
 from courseware.extensions import db
 from tests.browser.pages import seed_learner_progress
+from tests.studio.s3_helpers import bucket, endpoint  # noqa: F401 (the S3 store's fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_COURSES = ROOT / "courses"

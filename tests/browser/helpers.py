@@ -118,3 +118,17 @@ def tab_to(page: Page, wanted, limit: int = 60) -> dict:
             return state
         seen.append((state["tag"], state["id"] or state["text"][:30]))
     raise AssertionError(f"never reached by Tab; focus went through {seen}")
+
+
+def seek_to_the_middle(page: Page) -> float:
+    """Waits for the lesson video to know its length, seeks to its middle (the browser asks the
+    server for a byte range), and returns where the video then is."""
+    page.wait_for_function("() => document.querySelector('#lesson-video').readyState >= 1")
+    page.evaluate(
+        """() => new Promise((done) => {
+             const video = document.querySelector('#lesson-video');
+             video.addEventListener('seeked', done, { once: true });
+             video.currentTime = video.duration / 2;
+           })"""
+    )
+    return page.evaluate("() => document.querySelector('#lesson-video').currentTime")

@@ -13,7 +13,7 @@ from courseware.content.models import Course, Lesson
 from courseware.extensions import db
 from courseware.learning.models import Enrolment, EnrolmentSource
 from tests.browser.conftest import DEMO_COURSES
-from tests.browser.helpers import tab_to
+from tests.browser.helpers import seek_to_the_middle, tab_to
 from tests.browser.test_accessibility import assert_no_violations, axe_page, blocking
 
 COURSE = "tips-for-collaboration"
@@ -91,15 +91,7 @@ def test_the_author_uploads_a_video_the_learner_plays_and_seeks_in_it(
     player.goto(f"/learn/{COURSE}/{first_lesson.slug}")
     video = player.locator("#lesson-video")
     expect(video.locator("source")).to_have_attribute("src", re.compile(re.escape(stored) + "$"))
-    player.wait_for_function("() => document.querySelector('#lesson-video').readyState >= 1")
-    player.evaluate(
-        """() => new Promise((done) => {
-             const video = document.querySelector('#lesson-video');
-             video.addEventListener('seeked', done, { once: true });
-             video.currentTime = video.duration / 2;
-           })"""
-    )
-    position = player.evaluate("() => document.querySelector('#lesson-video').currentTime")
+    position = seek_to_the_middle(player)
     assert position > 1 and 206 in ranges
 
     # A PDF named like a video: the server reads its content and says why, by the field.

@@ -7,6 +7,7 @@ defines its own fixture of the same name, which takes precedence.
 import pytest
 
 from courseware.accounts.models import Role
+from tests.studio.s3_helpers import bucket, endpoint  # noqa: F401 (the S3 store's fixtures)
 
 
 @pytest.fixture

@@ -11,11 +11,27 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import boto3
+import pytest
 from moto.server import ThreadedMotoServer
 from werkzeug.datastructures import Headers
 
 REGION = "us-east-1"
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+# Fixtures, made visible to the S3 tests by tests/studio/conftest.py and tests/browser/conftest.py.
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """One moto server per test module (it takes a second to start)."""
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def bucket(endpoint) -> str:
+    return new_bucket(endpoint)
 
 
 @contextmanager
