@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from courseware.accounts.models import User
 from courseware.content.models import Course, Lesson, Module
@@ -132,3 +133,20 @@ def seek_to_the_middle(page: Page) -> float:
            })"""
     )
     return page.evaluate("() => document.querySelector('#lesson-video').currentTime")
+
+
+def choose_file_with_space(page: Page, path) -> None:
+    """Space on the focused file field opens the system's file dialog, where the file is picked.
+
+    A heavily loaded machine has been seen to drop the first dialog (no "filechooser" event in
+    10 s, once in many CI runs); a person would press Space again, and so does this, once."""
+    for attempt in range(2):
+        try:
+            with page.expect_file_chooser(timeout=15_000) as chooser:
+                page.keyboard.press("Space")
+        except PlaywrightTimeoutError:
+            if attempt:
+                raise
+            continue
+        chooser.value.set_files(path)
+        return

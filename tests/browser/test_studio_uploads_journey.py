@@ -13,7 +13,7 @@ from courseware.content.models import Course, Lesson
 from courseware.extensions import db
 from courseware.learning.models import Enrolment, EnrolmentSource
 from tests.browser.conftest import DEMO_COURSES
-from tests.browser.helpers import seek_to_the_middle, tab_to
+from tests.browser.helpers import choose_file_with_space, seek_to_the_middle, tab_to
 from tests.browser.test_accessibility import assert_no_violations, axe_page, blocking
 
 COURSE = "tips-for-collaboration"
@@ -119,9 +119,7 @@ def test_captions_are_uploaded_and_removed_with_the_keyboard_alone(
 
     # The file input is reached by Tab; choosing the file is the system dialog's part.
     tab_to(page, lambda state: state["id"] == "captions-file")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(CAPTIONS)
+    choose_file_with_space(page, CAPTIONS)
     tab_to(page, lambda state: state["tag"] == "button" and state["text"].endswith("captions"))
     page.keyboard.press("Enter")
     expect(

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from courseware.content.models import Lesson
 from courseware.extensions import db
 from tests.browser import test_studio_uploads_journey as local_journey
-from tests.browser.helpers import seek_to_the_middle, tab_to
+from tests.browser.helpers import choose_file_with_space, seek_to_the_middle, tab_to
 from tests.studio.s3_helpers import objects, s3_config
 
 pytestmark = pytest.mark.usefixtures("demo_courses")
@@ -41,9 +41,7 @@ def test_a_video_uploaded_to_the_bucket_plays_and_seeks_from_it(
     page.goto(f"/studio/courses/{COURSE}/lessons/{first_lesson.id}/media")
     page.get_by_role("link", name=re.compile("Edit")).first.focus()
     tab_to(page, lambda state: state["id"] == "video-file")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(VIDEO)
+    choose_file_with_space(page, VIDEO)
     tab_to(page, lambda state: state["id"] == "video-duration")
     page.keyboard.type(str(first_lesson.duration_seconds))
     tab_to(page, lambda state: state["tag"] == "button" and state["text"] == "Replace video")
