@@ -63,6 +63,8 @@ class Located:
     board_level: str | None = None
     # Whether the viewer's posting is suspended now (topic pages only; None where not looked up).
     suspended: bool | None = None
+    # The signed-in member the topic's statement found by their session token (topic pages only).
+    reader: User | None = None
 
 
 @dataclass
@@ -126,16 +128,17 @@ def read_positions(user_id: int | None, topics: list[Topic]) -> dict[int, int]:
     return {topic_id: number for topic_id, number in rows}
 
 
-def find_topic(topic_id: int, user_id: int | None) -> Located | None:
-    """The topic, its board, the lesson it asks about and the viewer's enrolment, reading position,
-    watch levels and suspension: one statement."""
-    params = {"topic_id": topic_id, "viewer": user_id or -1, "now": utcnow()}
+def find_topic(topic_id: int, reader_token: str | None) -> Located | None:
+    """The topic, its board, the lesson it asks about, and its reader (the member whose session
+    token this is) with their enrolment, reading position, watch levels and suspension: one
+    statement, where loading the member first would cost one more."""
+    params = {"topic_id": topic_id, "token": reader_token, "now": utcnow()}
     row = db.session.execute(_find_topic_statement(), params).one_or_none()
     if row is None:
         return None
-    lesson = LessonLink(row[3], row[4], row[5]) if row[4] is not None else None
-    return Located(row[1], row[2] is not None, topic=row[0], lesson=lesson, last_read_number=row[6],
-                   topic_level=row[7], board_level=row[8], suspended=row[9])
+    lesson = LessonLink(row[4], row[5], row[6]) if row[5] is not None else None
+    return Located(row[1], row[3] is not None, topic=row[0], lesson=lesson, last_read_number=row[7],
+                   topic_level=row[8], board_level=row[9], suspended=row[10], reader=row[2])
 
 
 def find_lesson(board: Board, lesson_slug: str | None, now: datetime) -> LessonEntry | None:
@@ -295,20 +298,20 @@ def _open_ended(rows: list, page: int) -> Listing:
 
 @cache
 def _find_topic_statement() -> sa.Select:
-    """Built once: every topic page runs it, and building a statement of six joins costs several
+    """Built once: every topic page runs it, and building a statement of seven joins costs several
     times what running it does."""
-    viewer = sa.bindparam("viewer")
     return (
-        sa.select(Topic, Board, Enrolment.id, Course.slug, Lesson.slug, Lesson.title,
+        sa.select(Topic, Board, User, Enrolment.id, Course.slug, Lesson.slug, Lesson.title,
                   TopicRead.last_read_number, TopicWatch.level, BoardWatch.level,
-                  permissions.suspended_now(viewer, sa.bindparam("now")))
+                  permissions.suspended_now(User.id, sa.bindparam("now")))
         .join(Board, Topic.board_id == Board.id)
-        .outerjoin(Enrolment, permissions.enrolment_join(Board, viewer))
+        .outerjoin(User, User.session_token == sa.bindparam("token"))
+        .outerjoin(Enrolment, permissions.enrolment_join(Board, User.id))
         .outerjoin(Lesson, Topic.lesson_id == Lesson.id)
         .outerjoin(Course, Lesson.course_id == Course.id)
-        .outerjoin(TopicRead, sa.and_(TopicRead.topic_id == Topic.id, TopicRead.user_id == viewer))
-        .outerjoin(TopicWatch, sa.and_(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == viewer))
-        .outerjoin(BoardWatch, sa.and_(BoardWatch.board_id == Board.id, BoardWatch.user_id == viewer))
+        .outerjoin(TopicRead, sa.and_(TopicRead.topic_id == Topic.id, TopicRead.user_id == User.id))
+        .outerjoin(TopicWatch, sa.and_(TopicWatch.topic_id == Topic.id, TopicWatch.user_id == User.id))
+        .outerjoin(BoardWatch, sa.and_(BoardWatch.board_id == Board.id, BoardWatch.user_id == User.id))
         .where(Topic.id == sa.bindparam("topic_id"))
     )
 

@@ -90,6 +90,13 @@ class RenderedPosts:
         size = len(as_others) + len(html)
         return cls(texts, slots, as_others, markers.csrf_token, highest_shown, size)
 
+    def marked(self, markers: "Markers") -> Markup:
+        """The HTML with its markers back in, to render into a larger cached page."""
+        parts = [self.texts[0]]
+        for (author, own, others), text in zip(self.slots, self.texts[1:], strict=True):
+            parts += (markers.own(author), own, markers.others, others, markers.end, text)
+        return Markup("".join(parts))
+
     def html_for(self, reader_id: int | None, csrf_token: str) -> Markup:
         if any(author == reader_id for author, _own, _others in self.slots):
             buttons = [own if author == reader_id else others for author, own, others in self.slots]
@@ -99,7 +106,7 @@ class RenderedPosts:
         return Markup(html.replace(self.csrf_placeholder, csrf_token))
 
 
-def rendered_posts(key: tuple, render: Callable[[Markers], tuple[str, int | None]]) -> RenderedPosts:
+def rendered(key: tuple, render: Callable[[Markers], tuple[str, int | None]]) -> RenderedPosts:
     """The entry for `key`, rendered by `render(markers)` -> (html, highest post number) if absent."""
     cache = _cache()
     found = cache.get(key)

@@ -22,8 +22,9 @@ def moves_forward(last_read: int | None, highest_shown: int | None) -> bool:
     return highest_shown is not None and (last_read is None or highest_shown > last_read)
 
 
-def record(user_id: int, topic_id: int, highest_shown: int, unread_notifications: int, now: datetime) -> None:
-    """Move the reader's position to `highest_shown` (never back: two tabs may race)."""
+def record(user_id: int, topic_id: int, highest_shown: int, unread_notifications: int, now: datetime) -> int:
+    """Move the reader's position to `highest_shown` (never back: two tabs may race); returns how
+    many of the reader's notifications that read."""
     values = {"user_id": user_id, "topic_id": topic_id, "last_read_number": highest_shown}
     if not insert_ignoring_duplicates(db.session, TopicRead, values):
         db.session.execute(
@@ -33,8 +34,7 @@ def record(user_id: int, topic_id: int, highest_shown: int, unread_notifications
             .values(last_read_number=highest_shown)
             .execution_options(synchronize_session=False)
         )
-    if unread_notifications:
-        inbox.mark_topic_read(user_id, topic_id, now)
+    return inbox.mark_topic_read(user_id, topic_id, now) if unread_notifications else 0
 
 
 def marker(topic: Topic, last_read: int | None, now: datetime) -> str | None:

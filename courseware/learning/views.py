@@ -7,12 +7,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
+from courseware.accounts.services import signed_in_token
 from courseware.db import utcnow
 from courseware.extensions import db, limiter
 from courseware.learning import heartbeats, pages, services
@@ -109,7 +109,7 @@ def lesson_done(slug: str, lesson_slug: str):
 def progress(slug: str, lesson_slug: str):
     # No @login_required: loading the user would cost a statement; the service authenticates the
     # session's user token inside its one read (see heartbeats.record_heartbeat).
-    session_token = session.get("_user_id")
+    session_token = signed_in_token()
     if not session_token:
         return unauthorized()
     payload = request.get_json(silent=True)

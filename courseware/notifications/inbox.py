@@ -112,8 +112,9 @@ def mark_read(notification: Notification, now: datetime) -> None:
         _lower_count(notification.user_id, changed)
 
 
-def mark_topic_read(user_id: int, topic_id: int, now: datetime) -> None:
-    """Reading a topic reads its notifications: called only when the reader's position moved."""
+def mark_topic_read(user_id: int, topic_id: int, now: datetime) -> int:
+    """Reading a topic reads its notifications: called only when the reader's position moved.
+    Returns how many it read."""
     changed = db.session.execute(
         sa.update(Notification)
         .where(Notification.user_id == user_id, Notification.topic_id == topic_id,
@@ -122,6 +123,7 @@ def mark_topic_read(user_id: int, topic_id: int, now: datetime) -> None:
     ).rowcount
     if changed:
         _lower_count(user_id, changed)
+    return changed
 
 
 def mark_path_read(user_id: int, path: str, now: datetime) -> None:

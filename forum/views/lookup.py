@@ -4,6 +4,7 @@ not), and the URLs the forum's views redirect to."""
 from flask import abort, url_for
 from flask_login import current_user
 
+from courseware.accounts.services import preload_reader, signed_in_token
 from forum import pages, permissions
 from forum.models import Topic
 
@@ -21,11 +22,20 @@ def board_or_404(slug: str) -> pages.Located:
 
 
 def topic_or_404(topic_id: int) -> pages.Located:
-    located = pages.find_topic(topic_id, viewer_id())
+    located = pages.find_topic(topic_id, signed_in_token())
     if located is None:
         abort(404)
-    _check_board(located)
-    if not permissions.can_view_topic(current_user, located.board, located.topic, located.enrolled):
+    if located.reader is not None:
+        preload_reader(located.reader)
+    reader = current_viewer()  # Flask-Login's checks, with the member the statement found
+    reader_id = reader.id if reader.is_authenticated else None
+    if reader_id != (located.reader.id if located.reader is not None else None):
+        # Flask-Login decided otherwise (a remember-me cookie, a session it refused): ask again.
+        located = pages.find_topic(topic_id, reader.session_token if reader_id is not None else None)
+        if located is None:
+            abort(404)
+    _check_board(located, reader)
+    if not permissions.can_view_topic(reader, located.board, located.topic, located.enrolled):
         abort(404)
     return located
 
@@ -43,12 +53,19 @@ def post_or_404(post_id: int) -> pages.Located:
     return located
 
 
-def _check_board(located: pages.Located) -> None:
-    if permissions.can_view_board(current_user, located.board, located.enrolled):
+def _check_board(located: pages.Located, reader=None) -> None:
+    reader = reader or current_viewer()
+    if permissions.can_view_board(reader, located.board, located.enrolled):
         return
-    if not current_user.is_authenticated and located.board.is_lounge:
+    if not reader.is_authenticated and located.board.is_lounge:
         raise SignInFirst
     abort(404)
+
+
+def current_viewer():
+    """The signed-in member or the anonymous visitor itself, for code that asks about them many
+    times (each question through Flask-Login's `current_user` proxy costs a lookup)."""
+    return current_user._get_current_object()
 
 
 def viewer_id() -> int | None:

@@ -2,26 +2,25 @@
 and accepted answers."""
 
 import flask
-from flask import abort, flash, redirect, render_template
+from flask import abort, flash, redirect
 from flask_login import current_user, login_required
 
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.web import page_number
-from forum import notifying, pages, permissions, reading, services
+from forum import notifying, pages, permissions, services
 from forum.forms import (
     AcceptForm,
     PostForm,
 )
 from forum.models import Topic
-from forum.views import bp, post_list
+from forum.views import bp, topic_page
 from forum.views.lookup import (
     answers_questions,
     post_url,
     topic_or_404,
     topic_url,
 )
-from forum.views.watching import watch_form
 
 
 @bp.get("/t/<int:topic_id>")
@@ -31,8 +30,9 @@ def topic(topic_id: int, slug: str | None = None):
     page = page_number()
     if slug != located.topic.slug:
         return redirect(topic_url(located.topic, page=page if page > 1 else None), 301)
-    form = PostForm(formdata=None, data={"body": _quote(located.topic)})
-    return _render_topic(located, form, page, record_reading=True)
+    quote = _quote(located.topic)
+    form = PostForm(formdata=None, data={"body": quote}) if quote is not None else None
+    return topic_page.render(located, page, form, record_reading=True)
 
 
 @bp.post("/t/<int:topic_id>/reply")
@@ -47,13 +47,13 @@ def reply(topic_id: int):
     form = PostForm()
     last_page = pages.page_of_post(topic.highest_number)
     if not form.validate() or form.preview.data:
-        return _render_topic(located, form, last_page, preview=form.preview.data and not form.errors)
+        return topic_page.render(located, last_page, form, preview=form.preview.data and not form.errors)
     now = utcnow()
     try:
         services.check_rate_limit(current_user, now, new_topic=False)
     except services.RateLimited as error:
         form.body.errors.append(str(error))
-        return _render_topic(located, form, last_page, status=429)
+        return topic_page.render(located, last_page, form, status=429)
     post = services.reply(
         topic, current_user.id, form.body.data, now, by_instructor=answers_questions(located.board)
     )
@@ -105,47 +105,3 @@ def _quote(topic: Topic) -> str | None:
     name, body = found
     quoted = "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
     return f"> **{name}** wrote (#{number}):\n{quoted}\n\n"
-
-
-def _render_topic(
-    located: pages.Located,
-    form: PostForm,
-    page: int,
-    preview: bool = False,
-    status: int = 200,
-    record_reading: bool = False,
-):
-    board, topic = located.board, located.topic
-    now = utcnow()
-    problem = permissions.posting_problem(current_user, board, topic, suspended=located.suspended)
-    posts = post_list.post_list(board, topic, page, now, may_post=problem is None)
-    if record_reading:
-        _record_reading(located, posts.highest_shown)
-    preview_html = services.cook(form.body.data) if preview else None
-    moderator = permissions.can_moderate(current_user, board)
-    html = render_template(
-        "forum/topic.html",
-        board=board,
-        topic=topic,
-        posts_html=post_list.for_this_reader(posts),
-        page_links=pages.topic_pager(topic, page),
-        form=form,
-        problem=problem,
-        moderator=moderator,
-        preview_html=preview_html,
-        lesson=located.lesson,
-        may_move=permissions.is_moderator(current_user),
-        boards=pages.visible_boards(current_user) if permissions.is_moderator(current_user) else [],
-        watch_form=watch_form(located.topic_level or located.board_level),
-    )
-    return html, status
-
-
-def _record_reading(located: pages.Located, highest_shown: int | None) -> None:
-    """Commits only when the page showed the signed-in reader a post beyond where they had read."""
-    if not current_user.is_authenticated:
-        return
-    if reading.moves_forward(located.last_read_number, highest_shown):
-        unread = current_user.unread_notifications
-        reading.record(current_user.id, located.topic.id, highest_shown, unread, utcnow())
-        db.session.commit()

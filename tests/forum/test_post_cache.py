@@ -125,7 +125,7 @@ def test_the_delete_button_goes_when_the_grace_period_ends(app, monkeypatch, lea
     sam = reader(app, colleague)
     assert ">Delete<" in post_html(page_of(sam, topic), 2)
     later = utcnow() + timedelta(minutes=app.config["FORUM_DELETE_GRACE_MINUTES"] + 1)
-    monkeypatch.setattr("forum.views.topics.utcnow", lambda: later)
+    monkeypatch.setattr("forum.views.topic_page.utcnow", lambda: later)
     assert ">Delete<" not in post_html(page_of(sam, topic), 2)
 
 

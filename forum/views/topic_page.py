@@ -1,0 +1,147 @@
+"""A topic's page, rendered through forum.post_cache and filled in for each reader.
+
+Two entries serve a page:
+- its post list, once per topic version, page, kind of reader and minute, for every rendering of
+  the page (a reply's preview and errors included);
+- the whole page around it, for the plain GET most readers make, keyed also on everything else
+  the page shows a reader: the topic's board and lesson, why they may not post, their watch level
+  and their unread count under the bell. The header, the reply and watch forms and the
+  moderators' controls then cost nothing per request.
+
+A reader the whole page cannot be shared with gets it rendered around the cached post list: a
+moderator (the board list to move a topic to), an unverified member (the banner with their
+address), a page with a flashed message, or a reply form opened with a quote.
+"""
+
+from datetime import datetime
+
+from flask import render_template, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm.attributes import set_committed_value
+
+from courseware.db import utcnow
+from courseware.extensions import db
+from forum import pages, permissions, post_cache, reading, services
+from forum.forms import PostForm
+from forum.models import Board, Topic
+from forum.post_cache import Markers, ViewerKind
+from forum.views.lookup import current_viewer
+from forum.views.watching import watch_form
+
+BELL_MAX = 100  # the bell shows "99+" from here on: one key for every count above
+
+
+def render(
+    located: pages.Located,
+    page: int,
+    form: PostForm | None = None,
+    preview: bool = False,
+    status: int = 200,
+    record_reading: bool = False,
+):
+    """The page as a (html, status) view result. `form`: the reply form as sent or opened with a
+    quote; None is an empty one. `record_reading`: a reader's GET, which moves their reading
+    position forward and may be served whole from the cache."""
+    reader = current_viewer()
+    board, topic = located.board, located.topic
+    now = utcnow()
+    problem = permissions.posting_problem(reader, board, topic, suspended=located.suspended)
+    viewer = _viewer_kind(reader, board, topic, may_post=problem is None)
+    minute = now.replace(second=0, microsecond=0)
+    posts = post_cache.rendered(
+        (topic.id, topic.version, page, viewer, minute),
+        lambda markers: _render_posts(topic, page, viewer, markers, now),
+    )
+    if record_reading:
+        _record_reading(reader, located, posts.highest_shown)
+    reader_id = reader.id if viewer.signed_in else None
+    csrf_token = generate_csrf() if viewer.signed_in else ""
+    if record_reading and form is None and _shared_page(reader, viewer):
+        level = located.topic_level or located.board_level
+        bell = min(reader.unread_notifications, BELL_MAX) if reader_id is not None else 0
+        key = ("page", topic.id, topic.version, page, viewer, minute, board.id, board.slug, board.title,
+               located.lesson, problem, level, bell)
+
+        def render_whole(markers: Markers) -> tuple[str, int | None]:
+            empty_form = PostForm(formdata=None)
+            html = _render_page(located, empty_form, page, problem, viewer, posts.marked(markers), None,
+                                csrf_token=lambda: markers.csrf_token)
+            return html, posts.highest_shown
+
+        return post_cache.rendered(key, render_whole).html_for(reader_id, csrf_token), status
+    form = form or PostForm(formdata=None)
+    preview_html = services.cook(form.body.data) if preview else None
+    return _render_page(located, form, page, problem, viewer, posts.html_for(reader_id, csrf_token),
+                        preview_html), status
+
+
+def _shared_page(reader, viewer: ViewerKind) -> bool:
+    """Whether the whole page shows this reader nothing but what every reader of its key sees."""
+    if viewer.moderator or permissions.is_moderator(reader):
+        return False
+    if viewer.signed_in and not reader.is_verified:
+        return False
+    return "_flashes" not in session
+
+
+def _viewer_kind(reader, board: Board, topic: Topic, may_post: bool) -> ViewerKind:
+    return ViewerKind(
+        signed_in=reader.is_authenticated,
+        may_post=may_post,
+        moderator=permissions.can_moderate(reader, board),
+        may_accept=permissions.can_accept_answer(reader, board, topic),
+        may_see_history=permissions.can_see_history(reader, board),
+        may_suspend=permissions.can_suspend(reader),
+    )
+
+
+def _render_posts(
+    topic: Topic, page: int, viewer: ViewerKind, markers: Markers, now: datetime
+) -> tuple[str, int | None]:
+    listing = pages.topic_posts(topic, page, include_hidden=viewer.moderator)
+    html = render_template(
+        "forum/_posts.html",
+        topic=topic,
+        listing=listing,
+        accepted=pages.accepted_answer(topic, include_hidden=viewer.moderator),
+        viewer=viewer,
+        markers=markers,
+        # Every form in the list carries the placeholder; each reader's own token replaces it.
+        csrf_token=lambda: markers.csrf_token,
+        now=now,
+    )
+    return html, listing.items[-1].number if listing.items else None
+
+
+def _render_page(located, form, page, problem, viewer, posts_html, preview_html, **context) -> str:
+    board, topic = located.board, located.topic
+    may_move = permissions.is_moderator(current_user)
+    return render_template(
+        "forum/topic.html",
+        board=board,
+        topic=topic,
+        posts_html=posts_html,
+        page_links=pages.topic_pager(topic, page),
+        form=form,
+        problem=problem,
+        moderator=viewer.moderator,
+        preview_html=preview_html,
+        lesson=located.lesson,
+        may_move=may_move,
+        boards=pages.visible_boards(current_user) if may_move else [],
+        watch_form=watch_form(located.topic_level or located.board_level),
+        **context,
+    )
+
+
+def _record_reading(reader, located: pages.Located, highest_shown: int | None) -> None:
+    """Commits only when the page showed the signed-in reader a post beyond where they had read."""
+    if not reader.is_authenticated:
+        return
+    if reading.moves_forward(located.last_read_number, highest_shown):
+        unread = reader.unread_notifications
+        read = reading.record(reader.id, located.topic.id, highest_shown, unread, utcnow())
+        db.session.commit()
+        # This page's bell already counts without them (the UPDATE left the loaded user as it was).
+        set_committed_value(reader, "unread_notifications", max(0, unread - read))
