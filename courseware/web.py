@@ -43,9 +43,6 @@ def content_security_policy(media_store_origin: str | None = None) -> str:
     )
 
 
-CONTENT_SECURITY_POLICY = content_security_policy()
-
-
 def is_safe_next(target: str | None) -> bool:
     """Only same-site paths: no scheme, no host, no protocol-relative or backslash tricks."""
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -108,7 +105,7 @@ def site_request_context():
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntegerConverter
     # Computed once: the config does not change while the app runs.
-    app.extensions["content_security_policy"] = content_security_policy(media_origin(app.config))
+    app.extensions["security_headers"] = security_headers(content_security_policy(media_origin(app.config)))
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -124,14 +121,26 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=next_path))
 
 
+def security_headers(policy: str) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of every header each response carries unless it set its own."""
+    headers = (
+        ("Content-Security-Policy", policy),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+    return tuple((name.lower(), name, value) for name, value in headers)
+
+
 def _security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", current_app.extensions["content_security_policy"])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # One pass over the few headers already set (a lookup per name costs each page more).
+    present = {name.lower() for name, _value in headers}
+    for lower, name, value in current_app.extensions["security_headers"]:
+        if lower not in present:
+            headers.add(name, value)
     return response
 
 

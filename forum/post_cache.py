@@ -8,7 +8,7 @@ macro calls and 116 `url_for`). What that HTML shows depends on:
 - the clock ("5 minutes ago", the delete button's grace period): the minute is in the key;
 - whose posts are the reader's own (Edit and Delete, or Report and Suspend) and the reader's CSRF
   token. These two are filled in per reader: the cached HTML holds both sets of buttons for each
-  post and a placeholder for the token, and `RenderedPosts.html_for` picks and fills them in.
+  post and a placeholder for the token, and `Rendered.html_for` picks and fills them in.
 
 Each worker process keeps its own entries (no network round trip, nothing to pickle), bounded in
 bytes, least recently used out. No entry is ever stale, because a changed topic is asked for
@@ -72,23 +72,30 @@ class Markers:
 
 
 @dataclass(frozen=True)
-class RenderedPosts:
+class Rendered:
+    """A cached post list or topic page: the HTML around each post's buttons, both sets of
+    buttons, and the page as a reader with no post on it sees it, encoded and cut at each CSRF
+    token, so that serving it is one join."""
+
     texts: tuple[str, ...]  # the HTML around the slots: one more than there are slots
     slots: tuple[tuple[int, str, str], ...]  # (author id, own buttons, others' buttons) per post
-    as_others: str  # the whole list for a reader with no post on the page, the common case
+    authors: frozenset[int]  # whose posts are in it
+    shared_utf8: tuple[bytes, ...]  # the HTML for everyone else, split where the CSRF token goes
     csrf_placeholder: str
     highest_shown: int | None  # the highest post number on the page: the reader's new position
-    size: int  # characters held, for the cache's bound
+    size: int  # characters and bytes held, for the cache's bound
 
     @classmethod
-    def parse(cls, html: str, markers: Markers, highest_shown: int | None) -> "RenderedPosts":
+    def parse(cls, html: str, markers: Markers, highest_shown: int | None) -> "Rendered":
         parts = markers.split(html)
         texts = tuple(parts[0::4])
         slots = tuple((int(author), own, others) for author, own, others
                       in zip(parts[1::4], parts[2::4], parts[3::4], strict=True))
-        as_others = "".join(_interleave(texts, [others for _author, _own, others in slots]))
-        size = len(as_others) + len(html)
-        return cls(texts, slots, as_others, markers.csrf_token, highest_shown, size)
+        shared = "".join(_interleave(texts, [others for _author, _own, others in slots]))
+        shared_utf8 = tuple(part.encode() for part in shared.split(markers.csrf_token))
+        size = len(html) + sum(len(part) for part in shared_utf8)
+        authors = frozenset(author for author, _own, _others in slots)
+        return cls(texts, slots, authors, shared_utf8, markers.csrf_token, highest_shown, size)
 
     def marked(self, markers: "Markers") -> Markup:
         """The HTML with its markers back in, to render into a larger cached page."""
@@ -98,21 +105,32 @@ class RenderedPosts:
         return Markup("".join(parts))
 
     def html_for(self, reader_id: int | None, csrf_token: str) -> Markup:
-        if any(author == reader_id for author, _own, _others in self.slots):
-            buttons = [own if author == reader_id else others for author, own, others in self.slots]
-            html = "".join(_interleave(self.texts, buttons))
-        else:
-            html = self.as_others
-        return Markup(html.replace(self.csrf_placeholder, csrf_token))
+        if reader_id in self.authors:
+            return Markup(self._with_own_buttons(reader_id, csrf_token))
+        return Markup(self.utf8_for(reader_id, csrf_token).decode())
+
+    def utf8_for(self, reader_id: int | None, csrf_token: str) -> bytes:
+        """What `html_for` gives, as the response's body."""
+        if reader_id in self.authors:
+            return self._with_own_buttons(reader_id, csrf_token).encode()
+        return csrf_token.encode().join(self.shared_utf8)
+
+    def _with_own_buttons(self, reader_id: int, csrf_token: str) -> str:
+        buttons = [own if author == reader_id else others for author, own, others in self.slots]
+        return "".join(_interleave(self.texts, buttons)).replace(self.csrf_placeholder, csrf_token)
 
 
-def rendered(key: tuple, render: Callable[[Markers], tuple[str, int | None]]) -> RenderedPosts:
+def cached(key: tuple) -> Rendered | None:
+    return _cache().get(key)
+
+
+def rendered(key: tuple, render: Callable[[Markers], tuple[str, int | None]]) -> Rendered:
     """The entry for `key`, rendered by `render(markers)` -> (html, highest post number) if absent."""
     cache = _cache()
     found = cache.get(key)
     if found is None:
         html, highest_shown = render(cache.markers)
-        found = RenderedPosts.parse(html, cache.markers, highest_shown)
+        found = Rendered.parse(html, cache.markers, highest_shown)
         cache.put(key, found)
     return found
 
@@ -123,18 +141,18 @@ class PostListCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.markers = Markers(secrets.token_hex(8))
-        self._entries: OrderedDict[tuple, RenderedPosts] = OrderedDict()
+        self._entries: OrderedDict[tuple, Rendered] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> RenderedPosts | None:
+    def get(self, key: tuple) -> Rendered | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: tuple, entry: RenderedPosts) -> None:
+    def put(self, key: tuple, entry: Rendered) -> None:
         size = entry.size
         if size > self.max_bytes:
             return

@@ -26,8 +26,11 @@ from forum.views.lookup import (
 @bp.get("/t/<int:topic_id>")
 @bp.get("/t/<int:topic_id>-<slug>")
 def topic(topic_id: int, slug: str | None = None):
-    located = topic_or_404(topic_id)
     page = page_number()
+    cached = topic_page.cached_page(topic_id, slug, page)
+    if cached is not None:
+        return cached
+    located = topic_or_404(topic_id)
     if slug != located.topic.slug:
         return redirect(topic_url(located.topic, page=page if page > 1 else None), 301)
     quote = _quote(located.topic)

@@ -153,6 +153,34 @@ def topic_path(topic: Topic) -> str:
     return f"/forum/t/{topic.id}-{topic.slug}"
 
 
+@pytest.fixture
+def topic(forum, learner, colleague) -> Topic:
+    """Maya's question on the community board and Sam's reply."""
+    topic = forum.topic("integration", learner, title="Visual schedules", body="How do you start?")
+    forum.reply(topic, colleague, "With one picture at a time.")
+    return forum.get_topic(topic.id)
+
+
+def reader(app, user: User):
+    """A client of its own, signed in as `user`: two readers side by side."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+    return client
+
+
+def page_of(client, topic: Topic) -> str:
+    response = client.get(topic_path(topic))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def post_html(page: str, number: int) -> str:
+    start = page.index(f'<li id="post-{number}"')
+    return page[start:page.index("</li>", start)]
+
+
 _POST_NUMBERS = re.compile(r'<li id="post-(\d+)"')
 
 

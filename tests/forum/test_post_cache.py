@@ -4,42 +4,13 @@ buttons and CSRF token, and a warm page skips the posts' statements."""
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from courseware.db import utcnow
 from courseware.extensions import db
 from forum.models import Post
-from forum.post_cache import Markers, PostListCache, RenderedPosts
-from tests.conftest import CSRFClient
-from tests.forum.conftest import post_numbers, topic_path
-
-
-@pytest.fixture
-def topic(forum, learner, colleague):
-    topic = forum.topic("integration", learner, title="Visual schedules", body="How do you start?")
-    forum.reply(topic, colleague, "With one picture at a time.")
-    return forum.get_topic(topic.id)
-
-
-def reader(app, user) -> CSRFClient:
-    """A client of its own, signed in as `user`: two readers side by side."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
-        session["_fresh"] = True
-    return client
-
-
-def page_of(client, topic) -> str:
-    response = client.get(topic_path(topic))
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def post_html(page: str, number: int) -> str:
-    start = page.index(f'<li id="post-{number}"')
-    return page[start:page.index("</li>", start)]
+from forum.post_cache import Markers, PostListCache, Rendered
+from tests.forum.conftest import page_of, post_html, post_numbers, reader
 
 
 def test_each_reader_gets_buttons_for_their_own_posts_and_their_own_csrf_token(
@@ -141,7 +112,7 @@ def test_post_bodies_that_look_like_the_markers_change_nothing(app, forum, learn
 
 def test_the_cache_keeps_to_its_size_and_drops_the_least_recently_used():
     markers = Markers("n0nce")
-    entry = RenderedPosts.parse("<p>" + "x" * 96 + "</p>", markers, highest_shown=1)
+    entry = Rendered.parse("<p>" + "x" * 96 + "</p>", markers, highest_shown=1)
     cache = PostListCache(max_bytes=entry.size * 2)
     cache.put("a", entry)
     cache.put("b", entry)
@@ -158,7 +129,7 @@ def test_own_buttons_are_swapped_in_for_the_reader_only():
         f"<li>{markers.own(7)}<a>Edit {markers.csrf_token}</a>{markers.others}<a>Report</a>{markers.end}</li>"
         f"<li>{markers.own(8)}<a>Edit</a>{markers.others}<a>Report</a>{markers.end}</li>"
     )
-    entry = RenderedPosts.parse(html, markers, highest_shown=2)
+    entry = Rendered.parse(html, markers, highest_shown=2)
     assert entry.html_for(7, "TOKEN") == "<li><a>Edit TOKEN</a></li><li><a>Report</a></li>"
     assert entry.html_for(None, "") == "<li><a>Report</a></li><li><a>Report</a></li>"
 
