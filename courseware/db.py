@@ -64,6 +64,17 @@ def insert_ignoring_duplicates(session: Session, model: type, values: dict) -> b
     return session.execute(statement).first() is not None
 
 
+def read_connection(engine: Engine) -> sa.Connection:
+    """A connection of its own for a page's one SELECT, outside the session (whose way of
+    executing costs more than a small statement does). On PostgreSQL in autocommit mode: a
+    transaction would add BEGIN and ROLLBACK, two more round trips. SQLite's driver begins no
+    transaction for a SELECT, and switching its mode costs statements of its own."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
 def install_connection_settings(engine: Engine) -> None:
     """Settings every new connection gets: SQLite's pragmas, PostgreSQL's JIT off."""
     if engine.dialect.name == "sqlite":
