@@ -80,7 +80,7 @@ class Defaults:
     STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300  # older signed events are refused (replays)
     # Forum: how long after posting its author may still delete a post.
     FORUM_DELETE_GRACE_MINUTES = 15
-    # Rendered post lists kept per worker process (forum.post_cache); 0 turns the cache off.
+    # Rendered post lists and topic pages kept per worker process (forum.post_cache); 0: none.
     FORUM_POST_CACHE_BYTES = 32 * 1024 * 1024
 
 
