@@ -12,6 +12,7 @@ from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
 from forum.models import Board, ForumSuspension
+from tests.conftest import PASSWORD
 from tests.forum.conftest import page_of, post_html, post_numbers, reader, topic_path
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -185,3 +186,14 @@ def test_a_visitor_who_is_not_signed_in_gets_no_cached_page(app, client, learner
     page_of(maya, topic), page_of(maya, topic)
 
     assert client.get(topic_path(topic)).status_code == 404  # a private course board
+
+
+def test_a_member_back_with_only_the_remember_me_cookie_reads_the_topic(app, client, learner, topic):
+    page_of(reader(app, learner), topic), page_of(reader(app, learner), topic)
+    form = {"email": learner.email, "password": PASSWORD, "remember": "y"}
+    assert client.post("/auth/login", data=form).status_code == 302
+    client.delete_cookie(app.config["SESSION_COOKIE_NAME"])  # the browser was closed
+
+    page = page_of(client, topic)
+
+    assert post_numbers(page) == [1, 2] and ">Edit<" in post_html(page, 1)
