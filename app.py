@@ -36,9 +36,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.unauthorized_handler(web.unauthorized)
     login_manager.session_protection = "basic"
 
-    from courseware.accounts.services import load_user_by_session_token
+    from courseware.accounts.signed_in import load_user
 
-    login_manager.user_loader(load_user_by_session_token)
+    login_manager.user_loader(load_user)
 
 
 def _init_limiter(app: Flask) -> None:

@@ -8,7 +8,6 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
-from flask import g, session
 from sqlalchemy.exc import IntegrityError
 
 from courseware.accounts import emails, handles, passwords, signals, tokens
@@ -20,9 +19,8 @@ from courseware.extensions import db
 __all__ = [
     "DuplicateLicence", "EmailTaken", "LinkExpired", "LinkInvalid", "add_licence", "authenticate",
     "change_password", "end_other_sessions", "ensure_account", "load_user_by_session_token",
-    "normalize_email", "preload_reader", "register_user", "remove_licence", "request_password_reset",
-    "reset_password", "send_verification_email", "signed_in_token", "update_profile", "user_for_reset_token",
-    "verify_email",
+    "normalize_email", "register_user", "remove_licence", "request_password_reset", "reset_password",
+    "send_verification_email", "update_profile", "user_for_reset_token", "verify_email",
 ]
 
 
@@ -35,28 +33,7 @@ class DuplicateLicence(Exception):
 
 
 def load_user_by_session_token(token: str) -> User | None:
-    """Flask-Login's user loader. A page that found its reader in its own statement (by
-    `signed_in_token`) hands them over with `preload_reader`, and this costs no statement."""
-    preloaded = g.pop(_PRELOADED, None)
-    if preloaded is not None and preloaded.session_token == token:
-        return preloaded
     return db.session.scalar(_user_by_session_token(), {"token": token})
-
-
-_PRELOADED = "preloaded_reader"
-
-
-def signed_in_token() -> str | None:
-    """The session's user token (Flask-Login keeps it under "_user_id"), for a statement that
-    finds the signed-in member together with what the page shows them. None when not signed in
-    this way (a remember-me cookie is read by Flask-Login when the user is first asked for)."""
-    token = session.get("_user_id")
-    return token if isinstance(token, str) else None
-
-
-def preload_reader(user: User) -> None:
-    """`user` was found by `signed_in_token()`: Flask-Login's loader returns them as they are."""
-    g.setdefault(_PRELOADED, user)
 
 
 @cache

@@ -12,7 +12,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
-from courseware.accounts.services import signed_in_token
+from courseware.accounts.signed_in import signed_in_token
 from courseware.db import utcnow
 from courseware.extensions import db, limiter
 from courseware.learning import heartbeats, pages, services

@@ -4,7 +4,7 @@ not), and the URLs the forum's views redirect to."""
 from flask import abort, url_for
 from flask_login import current_user
 
-from courseware.accounts.services import preload_reader, signed_in_token
+from courseware.accounts.signed_in import preload_reader, signed_in_token
 from forum import pages, permissions
 from forum.models import Topic
 

@@ -26,7 +26,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm.attributes import set_committed_value
 
-from courseware.accounts.services import signed_in_token
+from courseware.accounts.signed_in import signed_in_token
 from courseware.db import utcnow
 from courseware.extensions import db
 from forum import pages, permissions, post_cache, reading, services
