@@ -11,6 +11,7 @@ from courseware.extensions import db
 from courseware.markdown import render
 from tests.assessment.helpers import QUESTIONS, answer_sheet, attempts, post_test_course, ready_learner
 from tests.certificates.helpers import certificates_of, ready_for_attestation
+from tests.conftest import without_csrf_tokens
 from tests.studio.helpers import VERSION_FIELD, assert_visitors_sign_in_and_members_get_403, page_text, reload
 
 
@@ -258,14 +259,6 @@ def _save_new_questions(client, course, login, author_user, prompt="What does IE
 
 def page_of_attempt(client, course) -> str:
     return client.get(f"/learn/{course.slug}/post-test/1").get_data(as_text=True)
-
-
-def without_csrf_tokens(page: str) -> str:
-    """The page without its CSRF tokens: they are signed with the second they were made in."""
-    return _CSRF_TOKEN.sub("", page)
-
-
-_CSRF_TOKEN = re.compile(r'(?<=csrf-token" content=")[^"]+|(?<=name="csrf_token" value=")[^"]+')
 
 
 def test_an_attempt_started_before_an_edit_keeps_its_paper_grade_and_result(app, client, make, login, course):
