@@ -39,8 +39,9 @@ worker: install
 lint: install
 	$(BIN)/ruff check .
 
+# One pytest-xdist worker per core; worksteal evens out the long browser journeys.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 bench: install
 	$(BIN)/python bench/run.py

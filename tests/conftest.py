@@ -7,9 +7,12 @@ created once per run; every test starts from empty tables.
 import os
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
@@ -24,6 +27,7 @@ from courseware.formatting import transcript_html
 from courseware.learning.models import Enrolment, EnrolmentSource
 
 PASSWORD = "correct horse battery"
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "tests")
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _CSRF_TOKENS = re.compile(r'(?<=csrf-token" content=")[^"]+|(?<=name="csrf_token" value=")[^"]+')
 
@@ -35,9 +39,37 @@ def without_csrf_tokens(page: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in a temporary folder, or TEST_DATABASE_URL's server.
+
+    Under pytest-xdist (`make test` runs two workers) each worker gets a database of its own on
+    that server, named after it, so one worker's emptying of the tables never meets another's test.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif worker_id == "master":
+        yield url
+    else:
+        with throwaway_database(url, f"{sa.make_url(url).database}_{worker_id}") as worker_url:
+            yield worker_url
+
+
+@contextmanager
+def throwaway_database(server_url: str, name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database `name` beside `server_url`'s, dropped afterwards.
+
+    One left behind by an interrupted run is dropped first.
+    """
+    drop = psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name))
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(drop)
+        connection.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+    try:
+        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(drop)
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +91,9 @@ def _test_config(database_url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_BACKEND": "locmem",
         "SERVER_NAME": "localhost",
+        # With REDIS_URL set the rate limits count in Redis; each pytest-xdist worker keeps (and
+        # resets) its own keys there.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"LIMITS-{_WORKER}"},
         **overrides,
     }
 
@@ -66,7 +101,13 @@ def _test_config(database_url: str, **overrides) -> dict:
 @pytest.fixture
 def app_config(tmp_path) -> dict:
     """Tests may add keys before `app` is built (e.g. COURSES_DIR)."""
-    return {"COURSES_DIR": str(tmp_path / "courses")}
+    return {"COURSES_DIR": str(tmp_path / "courses"), **own_folders(tmp_path)}
+
+
+def own_folders(tmp_path) -> dict:
+    """Uploads and media in the test's own folder, not the project's instance folder (which another
+    worker's test, with the same course ids, may be writing)."""
+    return {"UPLOADS_DIR": str(tmp_path / "uploads"), "MEDIA_DIR": str(tmp_path / "media")}
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """Every schema change is a migration: upgrading an empty database gives exactly the models' schema."""
 
-import os
 import uuid
 
 import flask_migrate
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,20 +10,16 @@ from alembic.migration import MigrationContext
 from app import create_app
 from courseware.extensions import db
 from forum.search import include_name
+from tests.conftest import throwaway_database
 
 
 @pytest.fixture
-def empty_database_url(tmp_path):
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
+def empty_database_url(tmp_path, database_url):
+    if not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    name = f"migrations_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    yield server.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with throwaway_database(database_url, f"migrations_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 def test_upgrade_builds_the_schema_the_models_describe(empty_database_url):

@@ -34,8 +34,8 @@ def test_wrong_method_is_405_with_allow(client):
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    return {"COURSES_DIR": str(tmp_path / "courses"), "MAX_CONTENT_LENGTH": 1024}
+def app_config(app_config):
+    return {**app_config, "MAX_CONTENT_LENGTH": 1024}
 
 
 def test_too_large_a_body_is_413(make, login):

@@ -19,6 +19,7 @@ from courseware.content.services import sync_courses
 from courseware.db import utcnow
 from courseware.extensions import db
 from tests.browser.pages import seed_learner_progress
+from tests.conftest import own_folders
 from tests.studio.s3_helpers import bucket, endpoint  # noqa: F401 (the S3 store's fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,10 +121,10 @@ def live_server():
 
 
 @pytest.fixture
-def app_config(live_server) -> dict:
+def app_config(live_server, tmp_path) -> dict:
     # The real demo courses (their videos and captions are served from here) and the server's own
     # host, so links in emails point at the live server.
-    return {"COURSES_DIR": str(DEMO_COURSES), "SERVER_NAME": live_server.host}
+    return {"COURSES_DIR": str(DEMO_COURSES), "SERVER_NAME": live_server.host, **own_folders(tmp_path)}
 
 
 @pytest.fixture

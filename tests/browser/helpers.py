@@ -78,6 +78,9 @@ def lesson_slugs(app, course_slug: str) -> list[tuple[str, str]]:
 
 def focused(page: Page) -> dict:
     """The focused element: what it is, what it says, and how its focus is drawn."""
+    # After a click the new page's elements can be there before its stylesheet (which draws the
+    # focus ring); the load event waits for the stylesheet.
+    page.wait_for_load_state("load")
     return page.evaluate(
         """() => {
           const el = document.activeElement;

@@ -47,11 +47,6 @@ _FIELDS_WITHOUT_THEIR_OWN_LABEL = """
 pytestmark = pytest.mark.usefixtures("demo_courses")
 
 
-@pytest.fixture
-def app_config(app_config, tmp_path) -> dict:
-    # Uploaded certificate PDFs go to a scratch folder, not the instance folder.
-    return {**app_config, "UPLOADS_DIR": str(tmp_path / "uploads")}
-
 
 @pytest.fixture
 def finished_lessons(app, make) -> User:

@@ -1,11 +1,13 @@
 """Script injection: every vector of the corpus, on every surface that shows untrusted text.
 
 Each surface is visited twice: as served (with CSP), and with the CSP header stripped, which
-proves the HTML itself is clean rather than CSP hiding what got through.
+proves the HTML itself is clean rather than CSP hiding what got through. The two visits are
+separate tests, so pytest-xdist's workers share them.
 """
 
 from urllib.parse import quote
 
+import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -56,33 +58,35 @@ LISTING_PAGES = [
 ]
 
 
-def test_no_vector_runs_from_lesson_markdown_transcripts_or_titles(app, learner, sign_in, new_context):
+@pytest.mark.parametrize("csp", CSP_MODES)
+def test_no_vector_runs_from_lesson_markdown_transcripts_or_titles(app, learner, sign_in, new_context, csp):
     """Each vector as a course's title and summary, its lesson's title, markdown and captions."""
     seed_one_course_per_vector(app, learner)
     found = {}
-    for csp in CSP_MODES:
-        watch = watched_page(new_context, sign_in, learner, csp=csp)
-        page = watch.page
-        titles: set[str] = set()
-        for listing in LISTING_PAGES:
-            page.goto(listing)
-            expect(page.locator(".card").first).to_be_visible()
-            if listing.startswith("/courses/"):
-                titles.update(page.locator(".card h2").all_inner_texts())
-            found[f"{listing} ({csp})"] = watch.problems()
-        assert titles == {vector.payload for vector in BROWSER_VECTORS}  # every title shown, as text
-        for index, vector in enumerate(BROWSER_VECTORS):
-            page.goto(f"/learn/xss-{index}/lesson-1")
-            expect(page.get_by_role("heading", level=1)).to_have_text(vector.payload)  # shown as text
-            expect(page.locator("#transcript button")).to_have_text(f"0:00{vector.payload}")
-            found[f"{vector.name} ({csp})"] = watch.problems()
+    watch = watched_page(new_context, sign_in, learner, csp=csp)
+    page = watch.page
+    titles: set[str] = set()
+    for listing in LISTING_PAGES:
+        page.goto(listing)
+        expect(page.locator(".card").first).to_be_visible()
+        if listing.startswith("/courses/"):
+            titles.update(page.locator(".card h2").all_inner_texts())
+        found[listing] = watch.problems()
+    assert titles == {vector.payload for vector in BROWSER_VECTORS}  # every title shown, as text
+    for index, vector in enumerate(BROWSER_VECTORS):
+        page.goto(f"/learn/xss-{index}/lesson-1")
+        expect(page.get_by_role("heading", level=1)).to_have_text(vector.payload)  # shown as text
+        expect(page.locator("#transcript button")).to_have_text(f"0:00{vector.payload}")
+        found[vector.name] = watch.problems()
     assert_none_ran(found)
 
 
-def test_no_vector_runs_from_a_display_name_or_legal_name(app, learner, sign_in, new_context):
+def test_no_vector_runs_from_a_display_name_or_legal_name_typed_into_the_profile(
+    learner, sign_in, new_context
+):
+    """As a learner would: typed into the profile form, saved, and shown back, with the CSP."""
     found = {}
-    # As a learner would: typed into the profile form, saved, and shown back.
-    watch = watched_page(new_context, sign_in, learner, csp=CSP_MODES[0])
+    watch = watched_page(new_context, sign_in, learner, csp=ScriptWatch.SERVED)
     page = watch.page
     page.goto("/me/profile")
     for vector in BROWSER_VECTORS:
@@ -94,9 +98,15 @@ def test_no_vector_runs_from_a_display_name_or_legal_name(app, learner, sign_in,
         # Saved and shown back exactly as typed, as text.
         expect(page.get_by_label("Display name")).to_have_value(vector.payload)
         expect(page.get_by_label("Legal name for certificates")).to_have_value(vector.payload)
-        found[f"{vector.name} ({CSP_MODES[0]})"] = watch.problems()
-    # The same names, stored, on the page served without its CSP.
-    watch = watched_page(new_context, sign_in, learner, csp=CSP_MODES[1])
+        found[vector.name] = watch.problems()
+    assert_none_ran(found)
+
+
+def test_no_vector_runs_from_a_stored_display_name_or_legal_name_without_the_csp(
+    app, learner, sign_in, new_context
+):
+    found = {}
+    watch = watched_page(new_context, sign_in, learner, csp=ScriptWatch.CSP_STRIPPED)
     for vector in BROWSER_VECTORS:
         with app.app_context():
             db.session.execute(
@@ -106,20 +116,20 @@ def test_no_vector_runs_from_a_display_name_or_legal_name(app, learner, sign_in,
             db.session.commit()
         watch.page.goto("/me/profile")
         expect(watch.page.get_by_label("Display name")).to_have_value(vector.payload)
-        found[f"{vector.name} ({CSP_MODES[1]})"] = watch.problems()
+        found[vector.name] = watch.problems()
     assert_none_ran(found)
 
 
-def test_no_vector_runs_from_a_reflected_query_string(new_context):
+@pytest.mark.parametrize("csp", CSP_MODES)
+def test_no_vector_runs_from_a_reflected_query_string(new_context, csp):
     found = {}
-    for csp in CSP_MODES:
-        watch = ScriptWatch(new_context().new_page(), csp=csp)
-        for vector in BROWSER_VECTORS:
-            # Log-in and sign-up put a same-site `next` into their form's action; anything else is dropped.
-            target = quote(vector.payload)
-            for url in (f"/auth/login?next=/{target}", f"/auth/signup?next={target}"):
-                assert watch.page.goto(url).ok
-                found[f"{vector.name} in {url} ({csp})"] = watch.problems()
+    watch = ScriptWatch(new_context().new_page(), csp=csp)
+    for vector in BROWSER_VECTORS:
+        # Log-in and sign-up put a same-site `next` into their form's action; anything else is dropped.
+        target = quote(vector.payload)
+        for url in (f"/auth/login?next=/{target}", f"/auth/signup?next={target}"):
+            assert watch.page.goto(url).ok
+            found[f"{vector.name} in {url}"] = watch.problems()
     assert_none_ran(found)
 
 

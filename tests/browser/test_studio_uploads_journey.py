@@ -25,11 +25,6 @@ pytestmark = pytest.mark.usefixtures("demo_courses")
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path):
-    return {**app_config, "MEDIA_DIR": str(tmp_path / "media")}
-
-
-@pytest.fixture
 def author(make):
     return make.user(email="jennifer@example.com", display_name="Jennifer Huff", role=Role.AUTHOR)
 

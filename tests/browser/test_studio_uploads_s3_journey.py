@@ -21,9 +21,9 @@ author, first_lesson = local_journey.author, local_journey.first_lesson
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path, endpoint, bucket):
+def app_config(app_config, endpoint, bucket):
     """The app with its media store in a fresh bucket of the moto server (s3_helpers)."""
-    return {**app_config, "MEDIA_DIR": str(tmp_path / "media"), **s3_config(endpoint, bucket)}
+    return {**app_config, **s3_config(endpoint, bucket)}
 
 
 def test_a_video_uploaded_to_the_bucket_plays_and_seeks_from_it(

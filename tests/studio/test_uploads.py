@@ -22,8 +22,8 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path):
-    return {**app_config, "MEDIA_DIR": str(tmp_path / "media"), "MEDIA_CAPTIONS_MAX_BYTES": 4096}
+def app_config(app_config):
+    return {**app_config, "MEDIA_CAPTIONS_MAX_BYTES": 4096}
 
 
 @pytest.fixture

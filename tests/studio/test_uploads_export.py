@@ -19,7 +19,7 @@ SLUG = "tips-for-collaboration"
 @pytest.fixture
 def app_config(app_config, tmp_path):
     shutil.copytree(DEMO_COURSES, tmp_path / "courses")
-    return {**app_config, "MEDIA_DIR": str(tmp_path / "media")}
+    return app_config
 
 
 def _first_lesson(app) -> tuple[Course, Lesson]:

@@ -26,9 +26,9 @@ PREFIX = "media-uploads/"
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path, endpoint, bucket):
+def app_config(app_config, endpoint, bucket):
     """The app with its media store in a fresh bucket of the moto server (s3_helpers)."""
-    return {**app_config, "MEDIA_DIR": str(tmp_path / "media"), **s3_config(endpoint, bucket)}
+    return {**app_config, **s3_config(endpoint, bucket)}
 
 
 @pytest.fixture

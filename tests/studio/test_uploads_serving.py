@@ -17,11 +17,6 @@ BOUNDARY = "----uploadtestboundary"
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path):
-    return {**app_config, "MEDIA_DIR": str(tmp_path / "media")}
-
-
-@pytest.fixture
 def people(make):
     return make.user(role=Role.AUTHOR), make.user()
 

@@ -11,11 +11,13 @@ import sqlalchemy as sa
 
 from courseware.accounts.models import Licence, User
 from courseware.certificates.models import Certificate
+from courseware.config import Defaults
 from courseware.content.models import Course, Status
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment, EnrolmentSource
 from courseware.transcript.models import ExternalCredit
+from courseware.transcript.services import learner_today
 
 UPLOAD_MAX_BYTES = 4096
 # Requests above this get werkzeug's 413 before any view runs; smaller files over
@@ -26,11 +28,18 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 _serials = itertools.count(1)
 
 
+def today_where_learners_live() -> date:
+    """The date the transcript pages go by for a learner with no time zone set (the app's default).
+
+    Not date.today(): for some hours each night the machine's date is already tomorrow in UTC.
+    """
+    return learner_today(utcnow(), None, Defaults.DEFAULT_TIME_ZONE)
+
+
 @pytest.fixture
-def app_config(tmp_path) -> dict:
+def app_config(app_config) -> dict:
     return {
-        "COURSES_DIR": str(tmp_path / "courses"),
-        "UPLOADS_DIR": str(tmp_path / "uploads"),
+        **app_config,
         "UPLOAD_MAX_BYTES": UPLOAD_MAX_BYTES,
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
     }

@@ -2,16 +2,21 @@
 
 import io
 import stat
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from courseware.transcript import uploads
-from tests.transcript.conftest import MAX_CONTENT_LENGTH, PDF_BYTES, UPLOAD_MAX_BYTES
+from tests.transcript.conftest import (
+    MAX_CONTENT_LENGTH,
+    PDF_BYTES,
+    UPLOAD_MAX_BYTES,
+    today_where_learners_live,
+)
 
-TODAY = date.today()
+TODAY = today_where_learners_live()
 
 
 def credit_form(**changes) -> dict:

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pypdf
 import pytest
 
-from tests.transcript.conftest import Earned
+from tests.transcript.conftest import Earned, today_where_learners_live
 
-TODAY = date.today()
+TODAY = today_where_learners_live()
 
 
 def days_ago(n: int) -> date:

@@ -1,7 +1,7 @@
 """The renewal rules table: the packaged data, validation, and adding a state through RENEWAL_RULES_FILE."""
 
 import copy
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -134,13 +134,13 @@ def app_config(app_config, extra_rules_file) -> dict:
 def test_a_state_added_in_the_configured_rules_file_gets_its_cycle(
     app, client, make, login, licence, certificates
 ):
-    from tests.transcript.conftest import Earned
+    from tests.transcript.conftest import Earned, today_where_learners_live
 
     user = make.user()
-    renewal = date.today() + timedelta(days=200)
+    renewal = today_where_learners_live() + timedelta(days=200)
     licence(user, "WA", renewal)
     licence(user, "TX", renewal, number="TX-1")
-    certificates(user, Earned("Own Your Role", date.today() - timedelta(days=3), "4.00"))
+    certificates(user, Earned("Own Your Role", today_where_learners_live() - timedelta(days=3), "4.00"))
     login(user)
 
     page = client.get("/me/transcript").get_data(as_text=True)
