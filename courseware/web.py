@@ -105,8 +105,9 @@ def site_request_context():
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntegerConverter
     # Computed once: the config does not change while the app runs.
-    app.extensions["security_headers"] = security_headers(content_security_policy(media_origin(app.config)))
-    app.after_request(_security_headers)
+    policy = content_security_policy(media_origin(app.config))
+    app.extensions["security_headers"] = _security_header_rows(policy)
+    app.after_request(_add_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -121,7 +122,7 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=next_path))
 
 
-def security_headers(policy: str) -> tuple[tuple[str, str, str], ...]:
+def _security_header_rows(policy: str) -> tuple[tuple[str, str, str], ...]:
     """(lower-case name, name, value) of every header each response carries unless it set its own."""
     headers = (
         ("Content-Security-Policy", policy),
@@ -134,7 +135,7 @@ def security_headers(policy: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((name.lower(), name, value) for name, value in headers)
 
 
-def _security_headers(response):
+def _add_security_headers(response):
     headers = response.headers
     # One pass over the few headers already set (a lookup per name costs each page more).
     present = {name.lower() for name, _value in headers}

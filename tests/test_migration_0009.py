@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from courseware.extensions import db
-from tests.test_migrations import empty_database_url  # noqa: F401  (the throwaway database fixture)
+from tests.test_migrations import empty_database_url, insert_row  # noqa: F401  (the fixture)
 
 SUBMITTED = datetime(2026, 2, 10, 12, tzinfo=UTC)
 PAPER = [
@@ -54,17 +54,17 @@ def test_upgrading_from_0008_fills_both_from_the_existing_rows(empty_database_ur
 
 def _records_at_0008(connection) -> None:
     """A learner with three progress rows and two post-test attempts, written as 0008 knew them."""
-    _insert(connection, "users", id=1, email="learner@example.com")
-    _insert(connection, "courses", id=1, slug="integration")
-    _insert(connection, "modules", id=1, course_id=1, position=1)
+    insert_row(connection, "users", id=1, email="learner@example.com")
+    insert_row(connection, "courses", id=1, slug="integration")
+    insert_row(connection, "modules", id=1, course_id=1, position=1)
     for lesson in (1, 2, 3):
-        _insert(
+        insert_row(
             connection, "lessons", id=lesson, course_id=1, module_id=1, slug=f"l{lesson}", position=lesson
         )
-    _insert(connection, "enrolments", id=1, user_id=1, course_id=1)
+    insert_row(connection, "enrolments", id=1, user_id=1, course_id=1)
     watched = {1: [[0, 5], [10, 42.5]], 2: [], 3: [[0.0, 600.0]]}
     for lesson, intervals in watched.items():
-        _insert(
+        insert_row(
             connection,
             "lesson_progress",
             id=lesson,
@@ -73,7 +73,7 @@ def _records_at_0008(connection) -> None:
             watched_intervals=intervals,
         )
     sheet = {"1": [0, 2], "0": [0]}
-    _insert(
+    insert_row(
         connection,
         "post_test_attempts",
         id=1,
@@ -83,28 +83,7 @@ def _records_at_0008(connection) -> None:
         answers=sheet,
         submitted_at=SUBMITTED,
     )
-    _insert(connection, "post_test_attempts", id=2, enrolment_id=1, number=2, paper=PAPER)
-
-
-def _insert(connection, name: str, **values) -> None:
-    """Insert into the table as the database has it now, with a plain value in each other required column."""
-    table = sa.Table(name, sa.MetaData(), autoload_with=connection)
-    for column in table.columns:
-        if column.name not in values and not column.nullable and column.server_default is None:
-            values[column.name] = _filler(column.type)
-    connection.execute(table.insert().values(**values))
-
-
-def _filler(type_) -> object:
-    if isinstance(type_, sa.JSON):
-        return {}
-    if isinstance(type_, sa.DateTime):
-        return SUBMITTED
-    if isinstance(type_, sa.Boolean):
-        return False
-    if isinstance(type_, sa.Integer | sa.Numeric | sa.Float):
-        return 1
-    return "x"
+    insert_row(connection, "post_test_attempts", id=2, enrolment_id=1, number=2, paper=PAPER)
 
 
 def _json(value) -> list:  # SQLite hands back JSON text from a plain SELECT; psycopg parses it

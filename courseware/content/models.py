@@ -114,6 +114,10 @@ class Lesson(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
     revision: Mapped[int] = mapped_column(default=1)
     retired_at: Mapped[datetime | None]
+    # When learners were told it went live (content.lesson_published). None while it is not live, and
+    # for a scheduled lesson whose time has come until `flask courses publish-due` (or the next sync)
+    # announces it: a lesson scheduled in the files or in the studio is announced once, when due.
+    announced_at: Mapped[datetime | None]
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
@@ -125,6 +129,10 @@ class Lesson(db.Model):
         """Whether learners see it, read the way content/structure.py reads it."""
         published = self.status == Status.PUBLISHED and self.retired_at is None
         return published and (self.publish_at is None or self.publish_at <= now)
+
+    def awaits_announcement(self, now: datetime) -> bool:
+        """Live because its scheduled time has come, and learners have not been told yet."""
+        return self.is_live(now) and self.publish_at is not None and self.announced_at is None
 
 
 class CourseRevision(db.Model):

@@ -26,7 +26,8 @@ class CourseChanges:
     revision: int = 0
     modules: dict[str, list[str]] = field(default_factory=dict)  # added / changed / retired / restored
     lessons: dict[str, list[str]] = field(default_factory=dict)
-    # Lessons learners could not see before this sync and see now: the sync announces them.
+    # Lessons learners could not see before this sync and see now, and scheduled ones whose time came
+    # before `flask courses publish-due` announced them: the sync announces them.
     went_live: list[Lesson] = field(default_factory=list)
 
     def note(self, kind: str, what: str, slug: str) -> None:
@@ -117,7 +118,10 @@ def _write_lessons(parsed: CourseFile, course: Course, modules: dict[str, Module
             was_live = row.revision > 0 and row.is_live(now)
             _write_lesson(row, lesson, hashes[lesson.slug], changes)
             _assign(row, position=position, module_id=modules[module.slug].id)
-            if not was_live and row.is_live(now):
+            if not row.is_live(now):
+                row.announced_at = None  # announced (again) once it is live
+            elif not was_live or row.awaits_announcement(now):
+                row.announced_at = now
                 changes.went_live.append(row)
     in_files = {lesson.slug for lesson in parsed.lessons}
     for slug, row in rows.items():

@@ -6,7 +6,8 @@
 
 A lesson that was not live and becomes live sends `content.lesson_published` exactly once: at once
 when published now, or from `announce_due` once its scheduled time has passed (learners already
-see it then: a future publish_at only hides a lesson until its time). Only flushes.
+see it then: a future publish_at only hides a lesson until its time), whether the studio or the
+course files scheduled it. Lesson.announced_at records it. Only flushes.
 """
 
 from datetime import datetime
@@ -55,7 +56,7 @@ def publish(
     lessons = course_lessons(state.course)
     shares = _credit_shares(state.course, lessons, lesson, content.credit_minutes)
     # A schedule that has passed but was not announced yet is announced now, instead of never.
-    announce = (not was_live and publish_at is None) or (was_live and _awaiting_announcement(lesson, now))
+    announce = publish_at is None and (not was_live or lesson.awaits_announcement(now))
     write_content(lesson, content)
     lesson.status = Status.PUBLISHED
     # "Publish now" keeps a past publish_at (the files' own date) and drops a future one.
@@ -68,20 +69,23 @@ def publish(
     status = RevisionStatus.SCHEDULED if publish_at else RevisionStatus.PUBLISHED
     revision = add_revision(state, content, status, author_id, now, lesson.publish_at, note)
     if announce:
-        _announce(lesson)
+        _announce(lesson, now)
+    elif publish_at is not None:
+        lesson.announced_at = None  # `announce_due` tells learners once the time comes
     return revision
 
 
 def announce_due(now: datetime) -> list[Lesson]:
-    """Scheduled lessons whose time has come and that nobody announced yet: announce each once."""
+    """Lessons whose scheduled time has come (in the studio or in the course files) and that nobody
+    announced yet: announce each once, and note it in the lesson's studio history."""
     announced = []
-    for scheduled, lesson, newest in db.session.execute(_due_statement(), {"now": now}):
-        if not lesson.is_live(now):
-            continue  # a sync changed the lesson since it was scheduled
+    for lesson, newest in db.session.execute(_due_statement(), {"now": now}).all():
+        if not _claim_announcement(lesson, now):
+            continue  # a sync running beside this announced it first
         db.session.add(
             LessonRevision(
                 lesson_id=lesson.id,
-                number=newest + 1,
+                number=(newest or 0) + 1,
                 lesson_revision=lesson.revision,
                 author_id=None,
                 created_at=now,
@@ -93,10 +97,10 @@ def announce_due(now: datetime) -> list[Lesson]:
                 credit_minutes=lesson.credit_minutes_declared,
                 preview=lesson.preview,
                 publish_at=lesson.publish_at,
-                note=f"Went live as scheduled in revision {scheduled.number}",
+                note="Went live at its scheduled time",
             )
         )
-        _announce(lesson)
+        _announce(lesson, now)
         announced.append(lesson)
     db.session.flush()
     return announced
@@ -158,47 +162,36 @@ def _update_course(course: Course, lessons: list[Lesson], now: datetime) -> None
     add_studio_revision(course, lessons, now)
 
 
-def _awaiting_announcement(lesson: Lesson, now: datetime) -> bool:
-    if lesson.publish_at is None or lesson.publish_at > now:
-        return False
-    last = db.session.scalar(
-        sa.select(LessonRevision.status)
-        .where(LessonRevision.lesson_id == lesson.id, LessonRevision.status != RevisionStatus.DRAFT)
-        .order_by(LessonRevision.number.desc())
-        .limit(1)
-    )
-    return last == RevisionStatus.SCHEDULED
+def _claim_announcement(lesson: Lesson, now: datetime) -> bool:
+    """Whether this transaction is the one that marks the lesson announced. On PostgreSQL a
+    concurrent sync's uncommitted write makes this wait, then find the lesson taken."""
+    claimed = db.session.execute(
+        sa.update(Lesson)
+        .where(Lesson.id == lesson.id, Lesson.announced_at.is_(None))
+        .values(announced_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1
 
 
-def _announce(lesson: Lesson) -> None:
+def _announce(lesson: Lesson, now: datetime) -> None:
+    lesson.announced_at = now
     signals.lesson_published.send(lesson, course_id=lesson.course_id, lesson_id=lesson.id)
 
 
 def _due_statement() -> sa.Select:
-    """Lessons whose newest non-draft revision is a schedule that has come due."""
-    decided = (
-        sa.select(LessonRevision.lesson_id, sa.func.max(LessonRevision.number).label("number"))
-        .where(LessonRevision.status != RevisionStatus.DRAFT)
-        .group_by(LessonRevision.lesson_id)
-        .subquery()
-    )
+    """(Lesson, its newest studio revision number or None) for each lesson awaiting announcement,
+    the way Lesson.awaits_announcement reads it."""
     newest = (
         sa.select(LessonRevision.lesson_id, sa.func.max(LessonRevision.number).label("number"))
         .group_by(LessonRevision.lesson_id)
         .subquery()
     )
     return (
-        sa.select(LessonRevision, Lesson, newest.c.number)
-        .join(
-            decided,
-            sa.and_(
-                LessonRevision.lesson_id == decided.c.lesson_id, LessonRevision.number == decided.c.number
-            ),
-        )
-        .join(newest, newest.c.lesson_id == LessonRevision.lesson_id)
-        .join(Lesson, Lesson.id == LessonRevision.lesson_id)
+        sa.select(Lesson, newest.c.number)
         .join(Module, Lesson.module_id == Module.id)
-        .where(LessonRevision.status == RevisionStatus.SCHEDULED, Module.retired_at.is_(None))
-        .where(LessonRevision.publish_at <= sa.bindparam("now"))
+        .outerjoin(newest, newest.c.lesson_id == Lesson.id)
+        .where(Lesson.status == Status.PUBLISHED, Lesson.retired_at.is_(None), Module.retired_at.is_(None))
+        .where(Lesson.announced_at.is_(None), Lesson.publish_at <= sa.bindparam("now"))
         .order_by(Lesson.id)
     )

@@ -22,7 +22,6 @@ Anything else (no entry yet, a reading position to move, a redirect or a 404) go
 from datetime import datetime
 
 from flask import render_template, request, session
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -94,15 +93,15 @@ def render(
 
         def render_whole(markers: Markers) -> tuple[str, int | None]:
             empty_form = PostForm(formdata=None)
-            html = _render_page(located, empty_form, page, problem, viewer, posts.marked(markers), None,
-                                csrf_token=lambda: markers.csrf_token)
+            html = _render_page(located, reader, empty_form, page, problem, viewer, posts.marked(markers),
+                                None, csrf_token=lambda: markers.csrf_token)
             return html, posts.highest_shown
 
         key = _page_key(located, reader, page, viewer, problem, now)
         return post_cache.rendered(key, render_whole).utf8_for(reader_id, csrf_token), status
     form = form or PostForm(formdata=None)
     preview_html = services.cook(form.body.data) if preview else None
-    return _render_page(located, form, page, problem, viewer, posts.html_for(reader_id, csrf_token),
+    return _render_page(located, reader, form, page, problem, viewer, posts.html_for(reader_id, csrf_token),
                         preview_html), status
 
 
@@ -156,9 +155,9 @@ def _render_posts(
     return html, listing.items[-1].number if listing.items else None
 
 
-def _render_page(located, form, page, problem, viewer, posts_html, preview_html, **context) -> str:
+def _render_page(located, reader, form, page, problem, viewer, posts_html, preview_html, **context) -> str:
     board, topic = located.board, located.topic
-    may_move = permissions.is_moderator(current_user)
+    may_move = permissions.is_moderator(reader)
     return render_template(
         "forum/topic.html",
         board=board,
@@ -171,7 +170,7 @@ def _render_page(located, form, page, problem, viewer, posts_html, preview_html,
         preview_html=preview_html,
         lesson=located.lesson,
         may_move=may_move,
-        boards=pages.visible_boards(current_user) if may_move else [],
+        boards=pages.visible_boards(reader) if may_move else [],
         watch_form=watch_form(located.topic_level or located.board_level),
         **context,
     )

@@ -87,7 +87,7 @@ def test_the_author_creates_sets_up_arranges_and_publishes_a_course(app, author,
     with page.expect_response("**/studio/preview") as answer:
         page.get_by_label("Landing page text (markdown)").fill("## Why sensory supports\n\n*Small* changes.")
     assert answer.value.status == 200
-    expect(page.locator("#description-preview h2")).to_have_text("Why sensory supports")
+    expect(page.locator("#description-preview h2")).to_have_text(["Why sensory supports"])
     page.get_by_label("Private community board for the course's learners").check()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status").filter(has_text="Settings saved.")).to_be_visible()
