@@ -3,12 +3,9 @@
 import json
 from datetime import UTC, datetime
 
-import flask_migrate
 import sqlalchemy as sa
 
-from app import create_app
-from courseware.extensions import db
-from tests.test_migrations import empty_database_url, insert_row  # noqa: F401  (the fixture)
+from tests.test_migrations import empty_database_url, insert_row, upgraded_with  # noqa: F401  (the fixture)
 
 SUBMITTED = datetime(2026, 2, 10, 12, tzinfo=UTC)
 PAPER = [
@@ -24,24 +21,16 @@ PAPER = [
 
 
 def test_upgrading_from_0008_fills_both_from_the_existing_rows(empty_database_url):  # noqa: F811
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
-    with app.app_context():
-        flask_migrate.upgrade(revision="0008")
-        with db.engine.begin() as connection:
-            _records_at_0008(connection)
-        flask_migrate.upgrade(revision="0009")
-        with db.engine.connect() as connection:
-            furthest = connection.execute(
-                sa.text("SELECT lesson_id, furthest_seconds FROM lesson_progress ORDER BY lesson_id")
-            ).all()
-            answers = connection.execute(
-                sa.text(
-                    "SELECT attempt_id, course_id, question, prompt, chosen, correct, wrong_choices "
-                    "FROM post_test_answers ORDER BY attempt_id, question"
-                )
-            ).all()
-        flask_migrate.downgrade(revision="base")
-        db.engine.dispose()
+    with upgraded_with(empty_database_url, "0008", _records_at_0008, "0009") as connection:
+        furthest = connection.execute(
+            sa.text("SELECT lesson_id, furthest_seconds FROM lesson_progress ORDER BY lesson_id")
+        ).all()
+        answers = connection.execute(
+            sa.text(
+                "SELECT attempt_id, course_id, question, prompt, chosen, correct, wrong_choices "
+                "FROM post_test_answers ORDER BY attempt_id, question"
+            )
+        ).all()
 
     assert [(lesson, seconds) for lesson, seconds in furthest] == [(1, 42.5), (2, None), (3, 600.0)]
     # Attempt 1 was submitted (a multi-select half right, a blank prompt); attempt 2 is still open.

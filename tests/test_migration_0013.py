@@ -5,12 +5,9 @@ due but was not announced yet)."""
 import itertools
 from datetime import UTC, datetime, timedelta
 
-import flask_migrate
 import sqlalchemy as sa
 
-from app import create_app
-from courseware.extensions import db
-from tests.test_migrations import empty_database_url, insert_row  # noqa: F401  (the fixture)
+from tests.test_migrations import empty_database_url, insert_row, upgraded_with  # noqa: F401  (the fixture)
 
 NOW = datetime.now(UTC)
 YESTERDAY, TOMORROW = NOW - timedelta(days=1), NOW + timedelta(days=1)
@@ -30,18 +27,10 @@ LESSONS = {
 def test_live_lessons_are_marked_announced_and_due_studio_schedules_are_left_for_publish_due(
     empty_database_url,  # noqa: F811
 ):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
-    with app.app_context():
-        flask_migrate.upgrade(revision="0012")
-        with db.engine.begin() as connection:
-            _lessons_at_0012(connection)
-        flask_migrate.upgrade(revision="0013")
-        with db.engine.connect() as connection:
-            announced = connection.execute(
-                sa.text("SELECT id, announced_at IS NOT NULL FROM lessons ORDER BY id")
-            ).all()
-        flask_migrate.downgrade(revision="base")
-        db.engine.dispose()
+    with upgraded_with(empty_database_url, "0012", _lessons_at_0012, "0013") as connection:
+        announced = connection.execute(
+            sa.text("SELECT id, announced_at IS NOT NULL FROM lessons ORDER BY id")
+        ).all()
 
     assert [(id_, bool(flag)) for id_, flag in announced] == [(id_, row[4]) for id_, row in LESSONS.items()]
 
@@ -52,11 +41,23 @@ def _lessons_at_0012(connection) -> None:
     revision_ids = itertools.count(1)
     for id_, (status, publish_at, retired, revisions, _announced) in LESSONS.items():
         insert_row(
-            connection, "lessons", id=id_, course_id=1, module_id=1, slug=f"l{id_}", position=id_,
-            status=status, publish_at=publish_at, retired_at=YESTERDAY if retired else None,
+            connection,
+            "lessons",
+            id=id_,
+            course_id=1,
+            module_id=1,
+            slug=f"l{id_}",
+            position=id_,
+            status=status,
+            publish_at=publish_at,
+            retired_at=YESTERDAY if retired else None,
         )
         for number, revision_status in enumerate(revisions, start=1):
             insert_row(
-                connection, "lesson_revisions", id=next(revision_ids), lesson_id=id_, number=number,
+                connection,
+                "lesson_revisions",
+                id=next(revision_ids),
+                lesson_id=id_,
+                number=number,
                 status=revision_status,
             )

@@ -1,6 +1,8 @@
 """Every schema change is a migration: upgrading an empty database gives exactly the models' schema."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import flask_migrate
@@ -37,6 +39,24 @@ def test_upgrade_builds_the_schema_the_models_describe(empty_database_url):
         flask_migrate.downgrade(revision="base")
         db.engine.dispose()
     assert differences == []
+
+
+@contextmanager
+def upgraded_with(database_url: str, before: str, rows, after: str) -> Iterator[sa.Connection]:
+    """Upgrade to `before`, write `rows(connection)` as that schema has them, upgrade to `after`, and
+    give a connection to read the result; everything is downgraded away afterwards."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        flask_migrate.upgrade(revision=before)
+        with db.engine.begin() as connection:
+            rows(connection)
+        flask_migrate.upgrade(revision=after)
+        try:
+            with db.engine.connect() as connection:
+                yield connection
+        finally:
+            flask_migrate.downgrade(revision="base")
+            db.engine.dispose()
 
 
 def insert_row(connection, name: str, **values) -> None:
