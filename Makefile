@@ -24,7 +24,7 @@ migrate: install
 seed: migrate
 	$(FLASK) courses sync
 	$(FLASK) forum boards
-	$(FLASK) demo seed
+	$(FLASK) demo seed --site http://$(HOST):$(PORT)
 
 # Serves http://$(HOST):$(PORT) on SQLite (instance/courseware.db), with the outbox worker beside it
 # printing every email (verification links, password resets) in this terminal.

@@ -12,7 +12,7 @@ from courseware.extensions import db
 demo_cli = AppGroup("demo", help="Demo data.")
 
 DEMO_PASSWORD = "demo-password-1"
-LOGIN_URL = "http://127.0.0.1:5000/auth/login"
+SITE = "http://127.0.0.1:5000"
 DEMO_ACCOUNTS = (
     dict(
         email="learner@example.com",
@@ -34,11 +34,12 @@ DEMO_ACCOUNTS = (
 
 @demo_cli.command("seed")
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password for both demo accounts.")
-def seed(password: str) -> None:
+@click.option("--site", default=SITE, show_default=True, help="Where the app answers (make run passes it).")
+def seed(password: str, site: str) -> None:
     """Create or update the demo learner and author accounts (safe to run again)."""
     users = [services.ensure_account(password=password, **account) for account in DEMO_ACCOUNTS]
     db.session.commit()
-    lines = ["Demo accounts are ready.", f"Log in at {LOGIN_URL}", ""]
+    lines = ["Demo accounts are ready.", f"Log in at {site.rstrip('/')}/auth/login", ""]
     lines += [f"{user.email:<21} {password}   {user.display_name} ({user.role})" for user in users]
     click.echo(_box(lines))
 

@@ -71,7 +71,7 @@ def test_demo_seed_creates_the_accounts_once(app, client):
     assert log_in(client, "learner@example.com", "demo-password-1").headers["Location"] == "/me/"
 
 
-def test_demo_seed_repairs_changed_accounts_and_takes_a_password(app):
+def test_demo_seed_repairs_changed_accounts_and_takes_a_password_and_the_site(app):
     runner = app.test_cli_runner()
     runner.invoke(args=["demo", "seed"])
     with app.app_context():
@@ -80,10 +80,13 @@ def test_demo_seed_repairs_changed_accounts_and_takes_a_password(app):
         db.session.execute(sa.delete(Licence))
         db.session.commit()
 
-    result = runner.invoke(args=["demo", "seed", "--password", "another-demo-pass"])
+    result = runner.invoke(
+        args=["demo", "seed", "--password", "another-demo-pass", "--site", "http://127.0.0.1:5055/"]
+    )
 
     assert result.exit_code == 0, result.output
     assert "another-demo-pass" in result.output
+    assert "Log in at http://127.0.0.1:5055/auth/login" in result.output
     with app.app_context():
         learner = db.session.scalar(sa.select(User).where(User.email == "learner@example.com"))
         assert learner.display_name == "Maya Learner"
