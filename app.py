@@ -27,7 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
-        install_connection_settings(db.engine)
+        for engine in db.engines.values():
+            install_connection_settings(engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     csrf.init_app(app)
     _init_limiter(app)

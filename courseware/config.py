@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from courseware.db import READS_BIND, reads_bind_options
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,6 +113,9 @@ def _apply_service_urls(app: Flask, test_config: dict) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    binds = app.config.get("SQLALCHEMY_BINDS") or {}
+    if uri.startswith("postgresql") and READS_BIND not in binds:
+        app.config["SQLALCHEMY_BINDS"] = {**binds, READS_BIND: reads_bind_options(uri)}
     redis_url = os.environ.get("REDIS_URL")
     if redis_url and "RATELIMIT_STORAGE_URI" not in test_config:
         app.config["RATELIMIT_STORAGE_URI"] = redis_url

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, contains_eager, load_only
 from courseware.accounts.models import User
 from courseware.content.models import Course, Lesson
 from courseware.content.structure import LessonEntry, course_structure
-from courseware.db import read_connection, utcnow
+from courseware.db import DriverRead, read_connection, utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
 from courseware.web import PageLinks
@@ -180,8 +180,8 @@ def topic_summary(topic_id: int, reader_token: str) -> Located | None:
     one statement of plain columns on a connection of its own (db.read_connection), for the
     cached topic page."""
     params = _topic_params(topic_id, reader_token)
-    with read_connection(db.engine) as connection:
-        row = connection.execute(_topic_summary_statement(), params).one_or_none()
+    with read_connection(db.engines) as connection:
+        row = _topic_summary_read(connection.dialect.name).one_or_none(connection, params)
     if row is None:
         return None
     reader = ReaderSummary(*row[13:17]) if row[13] is not None else None
@@ -363,6 +363,10 @@ def _find_topic_statement() -> sa.Select:
 
 
 @cache
+def _topic_summary_read(dialect_name: str) -> DriverRead:
+    return DriverRead(_topic_summary_statement(), db.engine.dialect)
+
+
 def _topic_summary_statement() -> sa.Select:
     return _with_reader(sa.select(
         Topic.id, Topic.board_id, Topic.author_id, Topic.slug, Topic.version, Topic.locked, Topic.closed_at,
