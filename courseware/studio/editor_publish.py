@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.content import signals
 from courseware.content.ce import format_hours
@@ -100,7 +101,7 @@ def announce_due(now: datetime) -> list[Lesson]:
                 note="Went live at its scheduled time",
             )
         )
-        _announce(lesson, now)
+        _tell_learners(lesson)
         announced.append(lesson)
     db.session.flush()
     return announced
@@ -171,11 +172,18 @@ def _claim_announcement(lesson: Lesson, now: datetime) -> bool:
         .values(announced_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return claimed == 1
+    if claimed != 1:
+        return False
+    set_committed_value(lesson, "announced_at", now)  # written by the UPDATE: no second one at flush
+    return True
 
 
 def _announce(lesson: Lesson, now: datetime) -> None:
     lesson.announced_at = now
+    _tell_learners(lesson)
+
+
+def _tell_learners(lesson: Lesson) -> None:
     signals.lesson_published.send(lesson, course_id=lesson.course_id, lesson_id=lesson.id)
 
 
