@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from courseware import templating, web
+from courseware import cookies, templating, web
 from courseware.config import load_config
 from courseware.content import structure
 from courseware.db import install_connection_settings
@@ -31,6 +31,7 @@ def _init_extensions(app: Flask) -> None:
             install_connection_settings(engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     csrf.init_app(app)
+    cookies.init_app(app)
     _init_limiter(app)
     mail.init_app(app)
     login_manager.init_app(app)

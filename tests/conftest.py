@@ -29,13 +29,6 @@ from courseware.learning.models import Enrolment, EnrolmentSource
 PASSWORD = "correct horse battery"
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "tests")
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-_CSRF_TOKENS = re.compile(r'(?<=csrf-token" content=")[^"]+|(?<=name="csrf_token" value=")[^"]+')
-
-
-def without_csrf_tokens(page: str) -> str:
-    """A page without its CSRF tokens, to compare two views of it: a token is signed with the
-    second it was made in."""
-    return _CSRF_TOKENS.sub("", page)
 
 
 @pytest.fixture(scope="session")

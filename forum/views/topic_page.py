@@ -22,10 +22,10 @@ Anything else (no entry yet, a reading position to move, a redirect or a 404) go
 from datetime import datetime
 
 from flask import render_template, request, session
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.accounts.signed_in import signed_in_token
+from courseware.cookies import csrf_token
 from courseware.db import utcnow
 from courseware.extensions import db
 from forum import pages, permissions, post_cache, reading, services
@@ -61,7 +61,7 @@ def cached_page(topic_id: int, slug: str | None, page: int) -> bytes | None:
     entry = post_cache.cached(_page_key(located, reader, page, viewer, problem, utcnow()))
     if entry is None or reading.moves_forward(located.last_read_number, entry.highest_shown):
         return None
-    return entry.utf8_for(reader.id, generate_csrf())
+    return entry.utf8_for(reader.id, csrf_token())
 
 
 def render(
@@ -88,7 +88,7 @@ def render(
     if record_reading:
         _record_reading(reader, located, posts.highest_shown)
     reader_id = reader.id if viewer.signed_in else None
-    csrf_token = generate_csrf() if viewer.signed_in else ""
+    token = csrf_token() if viewer.signed_in else ""
     if record_reading and form is None and _shared_page(reader, viewer):
 
         def render_whole(markers: Markers) -> tuple[str, int | None]:
@@ -98,10 +98,10 @@ def render(
             return html, posts.highest_shown
 
         key = _page_key(located, reader, page, viewer, problem, now)
-        return post_cache.rendered(key, render_whole).utf8_for(reader_id, csrf_token), status
+        return post_cache.rendered(key, render_whole).utf8_for(reader_id, token), status
     form = form or PostForm(formdata=None)
     preview_html = services.cook(form.body.data) if preview else None
-    return _render_page(located, reader, form, page, problem, viewer, posts.html_for(reader_id, csrf_token),
+    return _render_page(located, reader, form, page, problem, viewer, posts.html_for(reader_id, token),
                         preview_html), status
 
 
