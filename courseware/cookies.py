@@ -9,6 +9,8 @@ computed again, and nothing is accepted that the signature would not accept.
 """
 
 import time
+from collections import OrderedDict
+from contextlib import suppress
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -19,12 +21,14 @@ REMEMBERED = 4096  # cookies or tokens per worker, each a few hundred bytes; the
 _PLAIN_VALUES = (str, int, float, bool, type(None))
 
 
-class _Remembered(dict):
-    """A bounded dict that forgets its oldest entry first."""
+class _Remembered(OrderedDict):
+    """A bounded dict that forgets its oldest entry first (popitem is one step, so threads of one
+    worker may share it)."""
 
     def remember(self, key, value) -> None:
         if len(self) >= REMEMBERED:
-            self.pop(next(iter(self), None), None)
+            with suppress(KeyError):  # another thread emptied it meanwhile
+                self.popitem(last=False)
         self[key] = value
 
 

@@ -6,7 +6,8 @@ import time
 import pytest
 from flask import session
 
-from courseware.cookies import REMEMBERED, RememberingSessionInterface
+from courseware import cookies
+from courseware.cookies import RememberingSessionInterface
 
 LIFETIME = 600
 
@@ -93,13 +94,12 @@ def test_what_one_request_writes_in_the_session_never_reaches_the_next(app, repl
     app.add_url_rule("/read", "read", lambda: session.get("note", "nothing"))
     headers = cookie_for({"step": 1})
     first = replaying.get("/write", headers=headers)
-    assert first.status_code == 200 and "Set-Cookie" in first.headers  # the replaying would get a new cookie
+    assert first.status_code == 200 and "Set-Cookie" in first.headers  # the browser would get a new cookie
     assert replaying.get("/read", headers=headers).get_data(as_text=True) == "nothing"
 
 
-def test_only_sessions_of_plain_values_are_remembered(app, cookie_for):
+def test_only_sessions_of_plain_values_are_remembered(app, replaying, cookie_for):
     """A list (flashed messages, say) could be changed in place by one request and seen by the next."""
-    replaying = app.test_client(use_cookies=False)
     plain, listed = cookie_for({"_user_id": "t"}), cookie_for({"_flashes": [["info", "Hi"]]})
     for headers in (plain, listed):
         assert replaying.get("/", headers=headers).status_code == 200
@@ -108,18 +108,20 @@ def test_only_sessions_of_plain_values_are_remembered(app, cookie_for):
     assert _value(plain) in remembered and _value(listed) not in remembered
 
 
-def test_the_remembered_cookies_are_bounded(app, cookie_for):
-    replaying = app.test_client(use_cookies=False)
-    for number in range(REMEMBERED + 10):
-        replaying.get("/", headers=cookie_for({"visit": number}))
-    assert len(app.session_interface._verified) == REMEMBERED
+def test_the_remembered_cookies_are_bounded(app, replaying, cookie_for, monkeypatch):
+    monkeypatch.setattr(cookies, "REMEMBERED", 3)
+    visits = [cookie_for({"visit": number}) for number in range(5)]
+    for headers in visits:
+        replaying.get("/", headers=headers)
+    assert list(app.session_interface._verified) == [_value(headers) for headers in visits[2:]]
 
 
-def test_the_csrf_token_is_signed_once_and_accepted(make, login):
+def test_the_csrf_token_is_signed_once_and_accepted(make, login, clock):
     client = login(make.user())
-    first, second = client.get("/me/").get_data(as_text=True), client.get("/me/").get_data(as_text=True)
-    token = _meta_token(first)
-    assert token == _meta_token(second)
+    token = _meta_token(client.get("/me/").get_data(as_text=True))
+    clock(10)  # a token signed now would carry another timestamp
+    assert _meta_token(client.get("/me/").get_data(as_text=True)) == token
+    clock(LIFETIME - 60)  # as long as the session lives
     response = client.post("/auth/logout", data={"csrf_token": token}, csrf=False)
     assert response.status_code == 302
 
