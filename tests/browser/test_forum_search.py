@@ -36,6 +36,10 @@ def test_a_member_searches_follows_a_result_and_an_outsider_sees_no_private_post
     expect(page.get_by_role("heading", level=1)).to_have_text("Search the forum")
     results = page.locator(".search-result")
     expect(results).to_have_count(2)
+    own = results.filter(has_text="Lap pads in our district").locator("h3 mark")
+    expect(own).to_have_text(["Lap", "pads"])
+    lap, pads = own.nth(0).bounding_box(), own.nth(1).bounding_box()
+    assert pads["x"] - (lap["x"] + lap["width"]) >= 3, "the space between the highlighted words is lost"
     reply = results.filter(has_text="Morning routines")
     expect(reply.locator("mark")).to_have_text(["lap", "pads"])
     expect(reply.locator(".search-snippet")).to_contain_text("**weighted** lap pads helps.")  # as text
