@@ -17,7 +17,8 @@ from tests.forum.conftest import topic_path
 
 def results(page: str) -> list[str]:
     """The result titles as shown (marks removed), in order."""
-    titles = re.findall(r'<h3 class="search-result-title">\s*<a href="[^"]+">(.*?)</a>', page, re.DOTALL)
+    title = r'<h3 class="search-result-title">\s*<a href="[^"]+"><span>(.*?)</span></a>'
+    titles = re.findall(title, page, re.DOTALL)
     return [re.sub(r"</?mark>", "", title) for title in titles]
 
 
