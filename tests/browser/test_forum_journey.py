@@ -107,6 +107,8 @@ def test_forum_pages_have_no_serious_accessibility_violations(
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Your post").fill(QUESTION)
     page.get_by_role("button", name="Preview").click()
+    # A page load: axe must wait for the new document, not run on the one being left.
+    expect(page.get_by_role("heading", name="Preview", exact=True)).to_be_visible()
     found["new-topic-preview"] = blocking(page)
     page.get_by_role("button", name="Post topic").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)

@@ -97,6 +97,7 @@ def test_the_author_creates_sets_up_arranges_and_publishes_a_course(app, author,
     _seed_lessons(app)
     page.get_by_role("link", name="Lessons and modules").click()
     page.get_by_role("link", name="Add a module").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New module")  # the new page, for axe
     found["new module"] = blocking(page)
     page.get_by_label("Title").fill("Routines")
     page.get_by_role("button", name="Save module").click()

@@ -109,6 +109,7 @@ def test_the_author_finds_stuck_learners_grants_revokes_and_announces(
 
     # An announcement to the two learners who still have access.
     page.get_by_role("link", name="Email an announcement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Email an announcement")  # for axe
     found["announce"] = blocking(page)
     page.get_by_label("Subject").fill("New handout for lesson 2")
     page.get_by_label("Message").fill("I added a one-page handout you can share with teachers.")
