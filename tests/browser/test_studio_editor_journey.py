@@ -173,6 +173,9 @@ def test_no_vector_runs_from_the_live_preview_or_the_preview_button(app, author,
             text.fill(body)
         expect(pane).to_contain_text(f"before {last}")
         assert watch.problems() == []
-        page.get_by_role("button", name="Preview").click()  # the same HTML, rendered into the page
+        # The same HTML, rendered by the server into a new page: the next fill must wait for that
+        # document, or it types into the one being left and its preview request never goes out.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Preview").click()
         expect(pane).to_contain_text(f"before {last}")
         assert watch.problems() == []
