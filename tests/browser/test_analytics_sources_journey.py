@@ -54,6 +54,8 @@ def take_the_post_test(page: Page, questions: list[dict], multiple: dict, wrong:
     """Right answers everywhere but the multi-select question: one of its key and `wrong`, by keyboard."""
     page.goto(f"/learn/{FREE_COURSE}/post-test")
     page.get_by_role("button", name=re.compile(r"^Start attempt 1")).click()
+    # .all() does not wait: read the questions once the attempt's page has loaded.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Post-test: attempt 1")
     for fieldset in page.locator("fieldset.question").all():
         shown = {text.strip() for text in fieldset.locator("label").all_inner_texts()}
         [question] = [q for q in questions if set(q["choices"]) == shown]

@@ -27,6 +27,7 @@ def test_a_visitor_gets_the_free_handout_by_double_opt_in_and_can_leave_the_list
     page = axe_page(new_context)
     page.goto("/")
     page.get_by_role("link", name="Get the free handout").click()
+    expect(page.get_by_label("First name")).to_be_visible()  # the new page, for axe
     found = {"free-download": blocking(page)}
 
     page.get_by_label("First name").fill("Maya")

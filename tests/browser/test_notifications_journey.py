@@ -44,8 +44,8 @@ def test_a_mention_reaches_the_bell_and_the_learner_can_mute_and_unsubscribe(
     page.get_by_label("Title").fill("Sensory breaks before handwriting")
     page.get_by_label("Your post").fill("What works in your schools?")
     page.get_by_role("button", name="Post topic").click()
-    topic_url = page.url
     expect(page.get_by_label("Notifications for this topic")).to_have_value("watching")
+    topic_url = page.url  # read once the topic's page has loaded, not while the form is sent
 
     sam_page = sign_in(new_context(), sam).new_page()
     sam_page.goto(topic_url)
