@@ -84,7 +84,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from courseware.accounts.cli import demo_cli
+    from courseware.accounts.cli import accounts_cli, demo_cli
     from courseware.assessment.cli import assessment_cli
     from courseware.content.cli import courses_cli
     from courseware.learning.cli import learners_cli
@@ -94,6 +94,7 @@ def _register_cli(app: Flask) -> None:
 
     courses_cli.add_command(publish_due_command)  # flask courses publish-due (cron)
     for group in (
-        courses_cli, learners_cli, outbox_cli, notifications_cli, demo_cli, assessment_cli, forum_cli,
+        courses_cli, learners_cli, outbox_cli, notifications_cli, demo_cli, accounts_cli, assessment_cli,
+        forum_cli,
     ):
         app.cli.add_command(group)

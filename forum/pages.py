@@ -311,9 +311,21 @@ def post_revisions(post: Post) -> list[PostRevision]:
     return list(db.session.scalars(statement))
 
 
+def _unanswered() -> sa.ColumnElement[bool]:
+    """Questions on course boards with no instructor reply and no accepted answer: a range of the
+    (answered_at, created_at) index."""
+    return sa.and_(Topic.answered_at.is_(None), Topic.hidden_at.is_(None), Board.kind == BoardKind.COURSE)
+
+
+def _open_report(course_boards_only: bool) -> sa.ColumnElement[bool]:
+    """Reports nobody has resolved; for the instructor, only those on course boards (hers to moderate)."""
+    if course_boards_only:
+        return sa.and_(PostReport.resolved_at.is_(None), Board.kind == BoardKind.COURSE)
+    return PostReport.resolved_at.is_(None)
+
+
 def unanswered_topics(page: int) -> Listing:
-    """Questions on course boards with no instructor reply and no accepted answer, oldest first:
-    a range of the (answered_at, created_at) index."""
+    """The unanswered questions, oldest first."""
     statement = (
         sa.select(Topic, Board.slug, Board.title)
         .join(Board, Topic.board_id == Board.id)
@@ -323,7 +335,7 @@ def unanswered_topics(page: int) -> Listing:
                       Topic.reply_count, Topic.lesson_id),
             contains_eager(Topic.author).load_only(User.id, User.display_name, User.role),
         )
-        .where(Topic.answered_at.is_(None), Topic.hidden_at.is_(None), Board.kind == BoardKind.COURSE)
+        .where(_unanswered())
         .order_by(Topic.created_at, Topic.id)
         .limit(QUEUE_PER_PAGE + 1)
         .offset((page - 1) * QUEUE_PER_PAGE)
@@ -332,7 +344,7 @@ def unanswered_topics(page: int) -> Listing:
     return _open_ended(rows, page)
 
 
-def open_reports(page: int) -> Listing:
+def open_reports(page: int, course_boards_only: bool) -> Listing:
     """Open reports, oldest first, each with its post, topic, board and reporter (one statement)."""
     statement = (
         sa.select(PostReport, Post, Topic.id, Topic.slug, Topic.title, Board.title, User.display_name)
@@ -341,12 +353,39 @@ def open_reports(page: int) -> Listing:
         .join(Board, Topic.board_id == Board.id)
         .join(User, PostReport.reporter_id == User.id)
         .options(load_only(Post.id, Post.number, Post.body_html, Post.hidden_at, Post.author_id))
-        .where(PostReport.resolved_at.is_(None))
+        .where(_open_report(course_boards_only))
         .order_by(PostReport.created_at, PostReport.id)
         .limit(QUEUE_PER_PAGE + 1)
         .offset((page - 1) * QUEUE_PER_PAGE)
     )
     return _open_ended(db.session.execute(statement).all(), page)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How much waits in the instructor's and moderators' queues, for the forum's index."""
+
+    unanswered: int
+    reports: int
+
+
+def queue_counts(course_boards_only: bool) -> QueueCounts:
+    """Both counts in one statement (only staff see them, on the index: not a hot page)."""
+    unanswered = sa.select(sa.func.count()).select_from(Topic).join(Board, Topic.board_id == Board.id)
+    reports = (
+        sa.select(sa.func.count())
+        .select_from(PostReport)
+        .join(Post, PostReport.post_id == Post.id)
+        .join(Topic, Post.topic_id == Topic.id)
+        .join(Board, Topic.board_id == Board.id)
+    )
+    row = db.session.execute(
+        sa.select(
+            unanswered.where(_unanswered()).scalar_subquery(),
+            reports.where(_open_report(course_boards_only)).scalar_subquery(),
+        )
+    ).one()
+    return QueueCounts(unanswered=row[0], reports=row[1])
 
 
 def _open_ended(rows: list, page: int) -> Listing:

@@ -125,8 +125,9 @@ def can_accept_answer(user, board: Board, topic: Topic) -> bool:
     return topic.author_id == user.id or can_moderate(user, board)
 
 
-def can_see_unanswered(user) -> bool:
-    """The unanswered queue is the instructor's (and the moderators') to-do list."""
+def works_the_queues(user) -> bool:
+    """The instructor and the moderators: the unanswered questions and the reported posts are their
+    to-do lists (the instructor's reports are those on her course boards, the ones she moderates)."""
     return is_instructor(user) or is_moderator(user)
 
 
@@ -152,10 +153,6 @@ def within_delete_grace(post: Post, now: datetime) -> bool:
 def can_report(user, post: Post) -> bool:
     """Any member may report someone else's visible post."""
     return _signed_in(user) and post.author_id != user.id and post.deleted_at is None
-
-
-def can_review_reports(user) -> bool:
-    return is_moderator(user)
 
 
 def can_suspend(user) -> bool:

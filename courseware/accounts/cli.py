@@ -1,4 +1,5 @@
-"""`flask demo seed`: the two demo accounts, verified, ready to log in."""
+"""`flask demo seed`: the two demo accounts, verified, ready to log in; `flask accounts role`: who
+authors courses and who moderates the forum."""
 
 from datetime import date
 
@@ -10,6 +11,7 @@ from courseware.accounts.models import Profession, Role
 from courseware.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data.")
+accounts_cli = AppGroup("accounts", help="Accounts and their roles.")
 
 DEMO_PASSWORD = "demo-password-1"
 SITE = "http://127.0.0.1:5000"
@@ -42,6 +44,19 @@ def seed(password: str, site: str) -> None:
     lines = ["Demo accounts are ready.", f"Log in at {site.rstrip('/')}/auth/login", ""]
     lines += [f"{user.email:<21} {password}   {user.display_name} ({user.role})" for user in users]
     click.echo(_box(lines))
+
+
+@accounts_cli.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+def role_command(email: str, role: str) -> None:
+    """Give the account EMAIL a ROLE: member, author (the studio, the "Instructor" badge), moderator
+    (every board of the forum, its reports and suspensions) or admin."""
+    user = services.set_role(email, Role(role))
+    if user is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    db.session.commit()
+    click.echo(f"{user.email} ({user.display_name}) is now {role}.")
 
 
 def _box(lines: list[str]) -> str:

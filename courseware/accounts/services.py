@@ -195,6 +195,19 @@ def remove_licence(user: User, licence_id: int) -> bool:
     return True
 
 
+def set_role(email: str, role: Role) -> User | None:
+    """Give the account with this email a role (an author, a forum moderator); None if there is none.
+    Posts show their author's role (the "Instructor" badge), so the change is announced."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        return None
+    shown_before = _public_name(user)
+    user.role = role
+    _announce_public_name(user, shown_before)
+    db.session.flush()
+    return user
+
+
 # Demo data
 
 

@@ -26,14 +26,17 @@ from forum.views.watching import watch_form
 @bp.get("/")
 @login_required
 def index():
-    return render_template("forum/index.html", boards=pages.visible_boards(current_user))
+    queues = None
+    if permissions.works_the_queues(current_user):
+        queues = pages.queue_counts(course_boards_only=not permissions.is_moderator(current_user))
+    return render_template("forum/index.html", boards=pages.visible_boards(current_user), queues=queues)
 
 
 @bp.get("/unanswered")
 @login_required
 def unanswered():
     """The instructor's queue: questions on course boards nobody has answered yet, oldest first."""
-    if not permissions.can_see_unanswered(current_user):
+    if not permissions.works_the_queues(current_user):
         abort(403, "The unanswered queue is for the instructor and the moderators.")
     return render_template("forum/unanswered.html", listing=pages.unanswered_topics(page_number()))
 

@@ -65,11 +65,13 @@ def moderate_topic(topic_id: int):
 @bp.get("/reports")
 @login_required
 def reports():
-    """The review queue: open reports, oldest first."""
-    if not permissions.can_review_reports(current_user):
-        abort(403, "The review queue is for moderators.")
+    """The review queue: open reports, oldest first; the instructor's holds her course boards' reports."""
+    if not permissions.works_the_queues(current_user):
+        abort(403, "The review queue is for moderators and the instructor.")
+    everywhere = permissions.is_moderator(current_user)
+    listing = pages.open_reports(page_number(), course_boards_only=not everywhere)
     return render_template(
-        "forum/reports.html", listing=pages.open_reports(page_number()), reasons=REPORT_REASONS
+        "forum/reports.html", listing=listing, reasons=REPORT_REASONS, everywhere=everywhere
     )
 
 
@@ -77,8 +79,8 @@ def reports():
 @login_required
 def resolve_reports(post_id: int):
     located = post_or_404(post_id)
-    if not permissions.can_review_reports(current_user):
-        abort(403, "The review queue is for moderators.")
+    if not permissions.can_moderate(current_user, located.board):
+        abort(403, "Reports on this board are for the moderators to review.")
     form = ReportActionForm()
     if not form.validate():
         abort(400, "That is not a review action. Reload the queue and use its buttons.")

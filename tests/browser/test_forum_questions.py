@@ -1,6 +1,7 @@
 """Ask about this lesson, in a real browser: the learner asks from the player at the second she is
 at, the instructor replies and accepts the answer, the learner follows the question's link back to
-the player at that second, and the lesson lists its question."""
+the player at that second, and the lesson lists its question. The author finds a reported post
+from the forum's index and hides it."""
 
 import re
 
@@ -118,6 +119,7 @@ def test_the_q_and_a_pages_have_no_serious_accessibility_violations(
         found[name] = blocking(page)
     page = axe_page(new_context, sign_in, moderator)
     for name, path in (
+        ("index-with-queues", "/forum/"),
         ("topic-moderator", f"/forum/t/{topic_id}"),
         ("history", f"/forum/p/{answer_id}/history"),
         ("reports", "/forum/reports"),
@@ -127,3 +129,39 @@ def test_the_q_and_a_pages_have_no_serious_accessibility_violations(
         assert page.goto(path).ok, path
         found[name] = blocking(page)
     assert_no_violations(found)
+
+
+def test_the_author_finds_a_reported_post_from_the_forum_and_hides_it(
+    app, make, learner, sign_in, new_context, community_boards
+):
+    """Her course board is her community: a learner's report reaches her queue, which the forum's
+    index shows her with its count, and hiding the post takes it from the learners."""
+    author = make.user(email="jennifer@example.com", display_name="Jennifer Huff", role=Role.AUTHOR)
+    colleague = make.user(email="sam@example.com", display_name="Sam Lee")
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == PAID_COURSE))
+        board = db.session.scalar(sa.select(Board).where(Board.slug == PAID_COURSE))
+        make.enrolment(learner, course, source=EnrolmentSource.GRANT)
+        topic = services.create_topic(board, learner.id, TITLE, QUESTION, utcnow())
+        spam = services.reply(topic, colleague.id, "Buy my course at spam.example", utcnow())
+        moderation.report_post(spam, learner.id, "spam", "An advert for another course.", utcnow())
+        db.session.commit()
+        topic_id = topic.id
+
+    page = sign_in(new_context(), author).new_page()
+    page.goto("/forum/")
+    queues = page.get_by_role("navigation", name="Your queues")
+    expect(queues.get_by_role("link", name=re.compile(r"^Unanswered questions\s+1$"))).to_be_visible()
+    queues.get_by_role("link", name=re.compile(r"^Reported posts\s+1$")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reported posts")
+    report = page.get_by_role("listitem").filter(has_text="An advert for another course.")
+    expect(report).to_contain_text("Spam or advertising")
+    expect(report).to_contain_text("reported by")
+    report.get_by_role("button", name=re.compile(r"^Hide post")).click()
+    expect(page.get_by_role("status").filter(has_text="Post #2 is hidden")).to_be_visible()
+    expect(page.get_by_role("heading", name="No open reports")).to_be_visible()
+
+    reader = sign_in(new_context(), learner).new_page()
+    reader.goto(f"/forum/t/{topic_id}")
+    expect(reader.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(reader.get_by_text("spam.example")).to_have_count(0)

@@ -1,5 +1,6 @@
 """Reports and the review queue, suspensions, moving a topic between boards, closing a topic."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -91,6 +92,75 @@ def test_moderators_review_reports_oldest_first_and_hide(
     assert "No open reports" in response.get_data(as_text=True)
     assert forum.get_topic(topic.id).hidden_at is None
     assert login(moderator).post(f"/forum/p/{spam.id}/reports", data={"action": "x"}).status_code == 400
+
+
+def test_the_author_reviews_the_reports_on_her_course_boards_only(
+    login, forum, learner, colleague, author, topic
+):
+    """She moderates her course boards, so their reports are hers to review; the lounge's are the
+    moderators'."""
+    lounge = forum.topic("lounge", colleague, title="Lounge chatter", body="Off-topic advert")
+    _report(login(learner), forum.get_post(topic, 2), details="Course board spam")
+    _report(login(learner), forum.get_post(lounge, 1), details="Lounge spam")
+
+    client = login(author)
+    queue = client.get("/forum/reports").get_data(as_text=True)
+    assert "Course board spam" in queue and "Lounge spam" not in queue
+    assert "Open reports on your course boards" in queue
+
+    hidden = client.post(f"/forum/p/{forum.get_post(lounge, 1).id}/reports", data={"action": "hide"})
+    assert hidden.status_code == 403 and forum.get_post(lounge, 1).hidden_at is None
+    response = client.post(
+        f"/forum/p/{forum.get_post(topic, 2).id}/reports", data={"action": "hide"}, follow_redirects=True
+    )
+    assert "Post #2 is hidden" in response.get_data(as_text=True)
+    assert forum.get_post(topic, 2).hidden_at is not None
+    assert "No open reports" in response.get_data(as_text=True)
+
+
+def test_the_forum_index_shows_staff_their_queues_with_what_waits(
+    login, forum, learner, colleague, author, moderator, topic
+):
+    lounge = forum.topic("lounge", colleague, title="Lounge chatter")
+    _report(login(learner), forum.get_post(topic, 2))
+    _report(login(learner), forum.get_post(lounge, 1))
+
+    def queues(user) -> str:
+        page = login(user).get("/forum/").get_data(as_text=True)
+        nav = page.split('aria-label="Your queues"')
+        return nav[1].split("</nav>")[0] if len(nav) > 1 else ""
+
+    authors = queues(author)
+    assert 'href="/forum/unanswered"' in authors and 'href="/forum/reports"' in authors
+    assert re.search(r"Unanswered questions <span[^>]*>1</span>", authors)  # the topic, no reply of hers
+    assert re.search(r"Reported posts <span[^>]*>1</span>", authors)  # the lounge's is not hers
+    assert re.search(r"Reported posts <span[^>]*>2</span>", queues(moderator))
+    assert queues(learner) == ""
+
+
+def test_flask_accounts_role_appoints_a_moderator_and_an_author(
+    app, login, forum, learner, colleague, topic
+):
+    """The author appoints a moderator from the command line: the review queue opens to them, and a
+    new author's posts carry the "Instructor" badge at once, on pages already rendered."""
+    runner = app.test_cli_runner()
+    reader = login(learner)
+    assert "badge-role" not in reader.get(topic_path(topic)).get_data(as_text=True)  # now rendered and kept
+    assert login(colleague).get("/forum/reports").status_code == 403
+
+    made = runner.invoke(args=["accounts", "role", colleague.email.upper(), "moderator"])
+    assert made.exit_code == 0, made.output
+    assert f"{colleague.email} ({colleague.display_name}) is now moderator." in made.output
+    assert login(colleague).get("/forum/reports").status_code == 200
+
+    runner.invoke(args=["accounts", "role", colleague.email, "author"])
+    page = login(learner).get(topic_path(topic)).get_data(as_text=True)
+    assert '<span class="badge badge-role">Instructor</span>' in page.split('id="post-2"')[1]
+
+    unknown = runner.invoke(args=["accounts", "role", "nobody@example.com", "moderator"])
+    assert unknown.exit_code == 1 and "No account with the email nobody@example.com." in unknown.output
+    wrong = runner.invoke(args=["accounts", "role", colleague.email, "superuser"])
+    assert wrong.exit_code == 2 and "'member', 'author', 'moderator', 'admin'" in wrong.output
 
 
 # Suspensions
