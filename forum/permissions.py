@@ -111,13 +111,6 @@ def can_post(user, board: Board, topic: Topic | None = None, enrolled: bool | No
     return posting_problem(user, board, topic) is None
 
 
-def can_edit_post(user, board: Board, topic: Topic, post) -> bool:
-    """A member edits the body of her own post while the topic is open; moderators always."""
-    if not _signed_in(user) or post.author_id != user.id:
-        return False
-    return not topic.locked or can_moderate(user, board)
-
-
 def can_accept_answer(user, board: Board, topic: Topic) -> bool:
     """The asker, the instructor on her course boards, or a moderator marks the accepted answer."""
     if not _signed_in(user):
@@ -157,6 +150,12 @@ def can_report(user, post: Post) -> bool:
 
 def can_suspend(user) -> bool:
     return is_moderator(user)
+
+
+def may_be_suspended(member) -> bool:
+    """Members only: the instructor must always be able to answer in her community, and a moderator
+    (or an admin) cannot be silenced by another, or by mistake by themselves."""
+    return member.role == Role.MEMBER
 
 
 def visible_boards_filter(user) -> sa.ColumnElement[bool]:

@@ -105,6 +105,9 @@ def suspend_user(user_id: int):
     member = db.get_or_404(User, user_id)
     now = utcnow()
     form = SuspendForm()
+    suspendable = permissions.may_be_suspended(member)
+    if form.is_submitted() and not suspendable:
+        abort(403, f"{member.display_name} is the instructor or a moderator: only members can be suspended.")
     if form.validate_on_submit():
         suspension = moderation.suspend(member.id, form.days.data, form.reason.data, current_user.id, now)
         until = suspension.until
@@ -112,9 +115,9 @@ def suspend_user(user_id: int):
         flash(f"{member.display_name} cannot post until {until:%B} {until.day}, {until.year}.", "success")
         return redirect(url_for("forum.suspend_user", user_id=member.id))
     suspension = permissions.active_suspension(member.id, now)
-    return render_template("forum/suspend.html", member=member, form=form, suspension=suspension), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "forum/suspend.html", member=member, form=form, suspension=suspension, suspendable=suspendable
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/u/<int:user_id>/lift")

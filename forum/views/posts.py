@@ -30,8 +30,10 @@ def edit_post(post_id: int):
     topic, post = located.topic, located.post
     if post.author_id != current_user.id or post.deleted_at is not None:
         abort(403)
-    if not permissions.can_edit_post(current_user, located.board, topic, post):
-        flash(permissions.LOCKED, "error")
+    # Editing is posting: a locked topic (but for moderators) or a suspension stops it too.
+    problem = permissions.posting_problem(current_user, located.board, topic)
+    if problem is not None:
+        flash(problem, "error")
         return redirect(post_url(topic, post.number))
     form = EditPostForm(data={"body": post.body_md})
     if not form.is_submitted() or not form.validate() or form.preview.data:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from courseware.accounts.models import Role
 from courseware.db import utcnow
 from courseware.extensions import db
 from forum.models import ForumSuspension, PostReport
@@ -193,6 +194,41 @@ def test_a_suspended_member_reads_but_cannot_post(login, forum, learner, colleag
     lifted = login(moderator).post(f"/forum/u/{colleague.id}/lift", follow_redirects=True)
     assert "Sam Lee may post again" in lifted.get_data(as_text=True)
     assert login(colleague).post(f"/forum/t/{topic.id}/reply", data={"body": "Sorry."}).status_code == 302
+
+
+def test_a_suspended_member_cannot_edit_their_posts(login, forum, colleague, moderator, topic):
+    """Editing is posting: a suspension that stops replies stops rewriting what is already there."""
+    own = forum.get_post(topic, 2)
+    edit_link = f'href="/forum/p/{own.id}/edit"'
+    assert edit_link in login(colleague).get(topic_path(topic)).get_data(as_text=True)
+    login(moderator).post(f"/forum/u/{colleague.id}/suspend", data={"days": "2", "reason": "Spam."})
+
+    suspended = login(colleague)
+    assert edit_link not in suspended.get(topic_path(topic)).get_data(as_text=True)
+    for response in (
+        suspended.get(f"/forum/p/{own.id}/edit", follow_redirects=True),
+        suspended.post(f"/forum/p/{own.id}/edit", data={"body": "Edited"}, follow_redirects=True),
+    ):
+        assert "Your posting is suspended until" in response.get_data(as_text=True)
+    assert forum.get_post(topic, 2).body_md == "Buy my course at spam.example"
+
+
+def test_the_instructor_and_moderators_cannot_be_suspended(login, forum, author, moderator, member, topic):
+    """The instructor must always be able to answer in her community; no moderator silences another,
+    or themselves by mistake."""
+    forum.reply(topic, author, "Here is how I would start.")
+    other_moderator = member(email="mod2@example.com", display_name="Robin Mod", role=Role.MODERATOR)
+    client = login(moderator)
+    page = client.get(topic_path(topic)).get_data(as_text=True)
+    assert "Suspend<span class=\"visually-hidden\"> Sam Lee" in page
+    assert "Suspend<span class=\"visually-hidden\"> Jennifer Huff" not in page
+    for staff in (author, other_moderator, moderator):
+        form = client.get(f"/forum/u/{staff.id}/suspend").get_data(as_text=True)
+        assert "only members can be suspended" in form and 'name="days"' not in form
+        response = client.post(f"/forum/u/{staff.id}/suspend", data={"days": "2", "reason": "No."})
+        assert response.status_code == 403
+        assert "only members can be suspended" in response.get_data(as_text=True)
+    assert forum.count(ForumSuspension) == 0
 
 
 def test_an_expired_suspension_no_longer_applies(app, login, colleague, moderator):
