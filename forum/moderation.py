@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from courseware.extensions import db
+from courseware.notifications import inbox
 from forum.models import REPORT_REASONS, Board, ForumSuspension, Post, PostReport, Topic
 from forum.services import hide_topic, move_board_counts, refresh_last_post, topic_changed
 
@@ -58,6 +59,7 @@ def moderate_post(topic: Topic, post: Post, action: str, now: datetime) -> str:
         changed = _set_post_hidden(post, now)
         delta = -1
         message = f"Post #{post.number} is hidden: only moderators see it now."
+        inbox.withdraw([topic.id], post_number=post.number)  # their excerpts quote it
     elif action == "unhide":
         changed = _set_post_hidden(post, None)
         delta = 1

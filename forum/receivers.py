@@ -1,13 +1,16 @@
 """The forum follows the courses: what it does when the content and learning packages announce
 something."""
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_login import current_user
 
 from courseware.accounts import signals as account_signals
 from courseware.content import signals as content_signals
 from courseware.learning import signals as learning_signals
+from courseware.notifications import inbox
 from forum import pages, permissions, services
+from forum.models import Board, Topic
 
 
 @content_signals.courses_synced.connect
@@ -24,6 +27,18 @@ def show_new_name_on_posts(_sender=None, user_id: int | None = None, **_extra) -
     """The member's posts show their name, @handle and badge: their topics render them again."""
     if user_id is not None:
         services.authors_renamed(user_id)
+
+
+@learning_signals.enrolment_revoked.connect
+def forget_course_board_notifications(_sender=None, user_id: int | None = None, course_id: int | None = None,
+                                      **_extra) -> None:
+    """A learner who left the course may no longer read its board, nor the titles and excerpts of
+    its posts under their bell."""
+    if user_id is not None and course_id is not None:
+        board_topics = (
+            sa.select(Topic.id).join(Board, Topic.board_id == Board.id).where(Board.course_id == course_id)
+        )
+        inbox.withdraw(board_topics, user_id=user_id)
 
 
 @learning_signals.player_page_loaded.connect

@@ -19,6 +19,7 @@ from courseware.content.models import Course
 from courseware.extensions import db
 from courseware.formatting import line_diff
 from courseware.markdown import render
+from courseware.notifications import inbox
 from forum import permissions
 from forum.models import Board, BoardKind, Post, PostRevision, Topic
 
@@ -197,6 +198,7 @@ def delete_post(topic: Topic, post: Post, now: datetime) -> str:
     if post.number == 1:
         hide_topic(topic, now)
         return "Your topic is deleted."
+    inbox.withdraw([topic.id], post_number=post.number)
     values = dict(post_count=Topic.post_count - 1, reply_count=Topic.reply_count - 1)
     if topic.accepted_post_id == post.id:
         values["accepted_post_id"] = None
@@ -305,6 +307,7 @@ def hide_topic(topic: Topic, now: datetime) -> None:
     if changed:
         move_board_counts(topic.board_id, topics=-1, posts=-topic.post_count)
         topic.hidden_at = now
+        inbox.withdraw([topic.id])  # members can no longer open what they were told of
 
 
 def _first_instructor_reply_at(topic_id: int) -> datetime | None:

@@ -270,6 +270,7 @@ def revoke_enrolment(enrolment: Enrolment, reason: str, now: datetime) -> None:
     if enrolment.revoked_at is None:
         enrolment.revoked_at = now
         enrolment.revoked_reason = reason
+        signals.enrolment_revoked.send(user_id=enrolment.user_id, course_id=enrolment.course_id)
 
 
 ENROLMENTS_PER_PAGE = 12

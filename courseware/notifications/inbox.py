@@ -187,6 +187,33 @@ def excerpt(text: str) -> str:
     return flat if len(flat) <= EXCERPT_MAX else flat[: EXCERPT_MAX - 1].rsplit(" ", 1)[0] + "…"
 
 
+def withdraw(
+    topic_ids: sa.Select | list[int], user_id: int | None = None, post_number: int | None = None
+) -> None:
+    """Take back the notifications about these topics (or one post of them, by its number), for
+    everyone or one member: what they quote is no longer theirs to read (a hidden or deleted post,
+    a course board they left). Each member's bell drops by their unread ones; two statements."""
+    matching = Notification.topic_id.in_(topic_ids)
+    if user_id is not None:
+        matching = sa.and_(matching, Notification.user_id == user_id)
+    if post_number is not None:  # the notification opens the post: its path ends with its anchor
+        matching = sa.and_(matching, Notification.path.endswith(f"#post-{post_number}"))
+    unread = (
+        sa.select(sa.func.count())
+        .where(matching, Notification.read_at.is_(None), Notification.user_id == User.id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.update(User)
+        .where(User.id.in_(sa.select(Notification.user_id).where(matching, Notification.read_at.is_(None))))
+        .values(unread_notifications=sa.case(
+            (User.unread_notifications > unread, User.unread_notifications - unread), else_=0
+        ))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(sa.delete(Notification).where(matching).execution_options(synchronize_session=False))
+
+
 def _lower_count(user_id: int, by: int) -> None:
     # Never below zero, whatever order concurrent reads and notifications commit in.
     db.session.execute(

@@ -10,6 +10,7 @@ from courseware.accounts.models import User
 from courseware.db import utcnow
 from courseware.extensions import db
 from courseware.learning.models import Enrolment
+from courseware.learning.services import revoke_enrolment
 from courseware.notifications.models import Notification, OutboxEmail
 from forum.models import TopicWatch
 from tests.forum.conftest import topic_path
@@ -56,10 +57,8 @@ def _mute_link(app, address: str) -> re.Match:
     return re.search(r"Mute this topic: http://localhost(\S+)", _emails_to(app, address)[0].body_text)
 
 
-def _start_topic(client, body="Where do I start?", title="Co-teaching in the art room"):
-    response = client.post(
-        "/forum/integration/new", data={"title": title, "body": body, "submit": "Post topic"}
-    )
+def _start_topic(client, body="Where do I start?", title="Co-teaching in the art room", board="integration"):
+    response = client.post(f"/forum/{board}/new", data={"title": title, "body": body, "submit": "Post topic"})
     assert response.status_code == 302
     return int(re.search(r"/forum/t/(\d+)-", response.location).group(1))
 
@@ -157,6 +156,60 @@ def test_a_refunded_learner_hears_nothing_more_from_the_private_board(app, login
     _reply(login(sam), topic, "Hello @maya")
 
     assert _notifications(app, maya) == []
+
+
+def test_a_revoked_learner_loses_the_private_boards_notifications_but_keeps_the_lounges(
+    app, login, forum, maya, sam
+):
+    """Under the bell a notification shows a title and an excerpt: once the learner may no longer
+    read the board, those go too, and the bell counts only what is left."""
+    private = forum.get_topic(_start_topic(login(maya)))
+    lounge = forum.get_topic(_start_topic(login(maya), title="Hello from Ohio", board="lounge"))
+    _reply(login(sam), private, "The art teacher's goals first.")
+    _reply(login(sam), lounge, "Welcome, neighbour!")
+    assert _bell(app, maya) == 2
+    with app.app_context():
+        enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == maya.id))
+        revoke_enrolment(enrolment, "refunded", utcnow())
+        db.session.commit()
+
+    assert [note.title for note in _notifications(app, maya)] == ["Hello from Ohio"]
+    assert _bell(app, maya) == 1
+    page = login(maya).get("/me/notifications").get_data(as_text=True)
+    assert "Hello from Ohio" in page and "Co-teaching in the art room" not in page and "goals" not in page
+    assert [note.title for note in _notifications(app, sam)] == []  # nobody else's changes
+
+
+@pytest.mark.parametrize("taken_back_by", ["a moderator hiding it", "its author deleting it"])
+def test_a_post_that_is_taken_back_takes_its_notifications_with_it(
+    app, login, forum, maya, sam, moderator, taken_back_by
+):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    _reply(login(sam), topic, "Buy my course at spam.example")
+    _reply(login(sam), topic, "Sorry, I meant: start with the teacher's goals.")
+    login(maya).get("/me/notifications/" + str(_notifications(app, maya)[1].id))  # one read, one unread
+    spam = forum.get_post(topic, 2)
+    if taken_back_by == "a moderator hiding it":
+        login(moderator).post(f"/forum/p/{spam.id}/moderate", data={"action": "hide"})
+    else:
+        login(sam).post(f"/forum/p/{spam.id}/delete")
+
+    [left] = _notifications(app, maya)
+    assert left.path.endswith("#post-3") and "spam.example" not in login(maya).get(
+        "/me/notifications"
+    ).get_data(as_text=True)
+    assert _bell(app, maya) == 0  # the unread one was the spam
+
+
+def test_hiding_a_topic_takes_back_every_notification_about_it(app, login, forum, maya, sam, moderator):
+    topic = forum.get_topic(_start_topic(login(maya)))
+    other = forum.get_topic(_start_topic(login(maya), title="Another question"))
+    _reply(login(sam), topic, "@maya this one")
+    _reply(login(sam), other, "And this one")
+    login(moderator).post(f"/forum/t/{topic.id}/moderate", data={"action": "hide"})
+
+    assert [note.title for note in _notifications(app, maya)] == ["Another question"]
+    assert _bell(app, maya) == 1
 
 
 def test_members_who_chose_never_get_the_bell_but_no_email(app, login, forum, maya, sam):
