@@ -9,9 +9,14 @@ from flask_wtf import FlaskForm
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Whitespace, and the characters that take no room (zero-width spaces and joiners, the word joiner,
+# a byte-order mark): a title or a name of only these would look empty where it shows.
+_AROUND = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+
+
 def strip(value):
-    """A filter: the whitespace around what was typed is not part of it."""
-    return value.strip() if isinstance(value, str) else value
+    """A filter: the whitespace and invisible characters around what was typed are not part of it."""
+    return _AROUND.sub("", value) if isinstance(value, str) else value
 
 
 def strip_control_characters(value):

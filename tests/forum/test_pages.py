@@ -21,6 +21,7 @@ def test_page_two_shows_posts_51_to_100(login, forum, learner):
     assert post_numbers(second) == list(range(51, 101))
     assert post_numbers(third) == list(range(101, 121))
     assert post_numbers(beyond) == [] and "There is no page 4 in this topic" in beyond
+    assert "Page 4 of 3" not in beyond
     assert "Page 2 of 3" in second
     assert f'rel="prev" href="{topic_path(topic)}"' in second
     assert f'rel="next" href="{topic_path(topic)}?page=3"' in second

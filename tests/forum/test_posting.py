@@ -76,6 +76,7 @@ def test_preview_shows_the_sanitised_post_keeps_the_text_and_saves_nothing(login
     [
         ("", "Body", "title", "Give your topic a title."),
         ("   ", "Body", "title", "Give your topic a title."),
+        ("\u200b\u200b \ufeff", "Body", "title", "Give your topic a title."),  # takes no room on a page
         ("x" * 151, "Body", "title", "Keep the title to 150 characters or fewer."),
         ("Title", "", "body", "Write something before you post."),
         ("Title", " \n\t ", "body", "Write something before you post."),
