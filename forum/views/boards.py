@@ -61,9 +61,18 @@ def board(slug: str):
         listing=listing,
         lesson=lesson,
         markers=markers,
+        links={topic.id: _first_unread_url(topic, read.get(topic.id)) for topic in listing.items},
         problem=permissions.posting_problem(current_user, board),
         watch_form=watch_form(located.board_level),
     )
+
+
+def _first_unread_url(topic, last_read: int | None) -> str:
+    """Where the reader left off: the first post they have not read, on its page; the top for a
+    topic they never opened or have read to the end."""
+    if last_read is None or last_read >= topic.highest_number:
+        return topic_url(topic)
+    return post_url(topic, last_read + 1)
 
 
 @bp.route("/<slug>/new", methods=["GET", "POST"])

@@ -40,6 +40,12 @@ def test_profile_shows_the_details_and_the_legal_name_hint(client, make, login):
     assert 'autocomplete="name"' in page
 
 
+def test_profile_says_which_notification_emails_the_member_gets_and_links_to_change_them(client, make, login):
+    login(make.user(notification_emails="daily"))
+    page = client.get("/me/profile").get_data(as_text=True)
+    assert "One summary a day" in page and 'href="/me/notifications/settings"' in page
+
+
 def test_profile_page_runs_a_constant_number_of_queries(client, make, login, queries):
     user = make.user()
     login(user)

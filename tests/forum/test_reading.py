@@ -71,6 +71,23 @@ def test_the_board_marks_new_topics_and_new_replies(app, login, forum, member, c
     assert "2 new" not in client.get("/forum/integration/").get_data(as_text=True)
 
 
+def test_a_topic_with_new_replies_opens_at_the_first_unread_post(app, login, forum, member, community, make):
+    maya, author = member(), member(role="author")
+    make.enrolment(maya, community)
+    topic = forum.topic("integration", author, title="Long thread")
+    forum.bulk_posts(topic, author, 59)  # 60 posts: page 2 starts at #51
+    client = login(maya)
+    client.get(topic_path(topic))  # page 1: read to #50
+
+    def link() -> str:
+        page = client.get("/forum/integration/").get_data(as_text=True)
+        return page.split('">Long thread</a>')[0].rsplit('href="', 1)[1]
+
+    assert link() == f"{topic_path(topic)}?page=2#post-51"
+    client.get(f"{topic_path(topic)}?page=2")
+    assert link() == topic_path(topic)  # all read: the top
+
+
 def test_reading_a_topic_reads_its_notifications(app, login, forum, member, community, make):
     maya, sam = member(handle="maya"), member()
     for learner in (maya, sam):
