@@ -3,6 +3,8 @@
 import re
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import StopValidation
 
 # C0 control characters and DEL, but tab, newline and carriage return. PostgreSQL refuses NUL in
 # text outright (a 500 instead of a saved form), and none of them belongs in a name or an email.
@@ -28,3 +30,22 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = [*unbound_field.kwargs.get("filters", ()), strip_control_characters]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that says what it wants when it gets something else, and only that: a
+    range check after it would add a second message about a number nobody typed."""
+
+    def __init__(self, label=None, validators=None, not_a_number="Enter a whole number, like 90.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.not_a_number) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from courseware.forms import Form, strip
+from courseware.forms import Form, WholeNumberField, strip
 from courseware.web import MAX_ID
 from forum.models import BODY_MAX, REPORT_REASONS, TITLE_MAX, WATCH_LEVELS
 from forum.moderation import POST_ACTIONS, REPORT_ACTIONS, TOPIC_ACTIONS
@@ -39,14 +39,8 @@ class PostForm(Form):
     submit = SubmitField("Post reply")
 
 
-class EditPostForm(Form):
-    body = _body_field("Post")
-    preview = SubmitField("Preview")
-    submit = SubmitField("Save changes")
-
-
-class TopicForm(Form):
-    title = StringField(
+def _title_field() -> StringField:
+    return StringField(
         "Title",
         filters=[strip],
         validators=[
@@ -54,6 +48,22 @@ class TopicForm(Form):
             Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer."),
         ],
     )
+
+
+class EditPostForm(Form):
+    body = _body_field("Post")
+    preview = SubmitField("Preview")
+    submit = SubmitField("Save changes")
+
+
+class EditOpeningPostForm(EditPostForm):
+    """The opening post carries its topic's title: a typo there is corrected with the post."""
+
+    title = _title_field()
+
+
+class TopicForm(Form):
+    title = _title_field()
     body = _body_field("Your post")
     preview = SubmitField("Preview")
     submit = SubmitField("Post topic")
@@ -93,8 +103,9 @@ class ReportForm(Form):
 
 
 class SuspendForm(Form):
-    days = IntegerField(
+    days = WholeNumberField(
         "Suspend for how many days",
+        not_a_number="Enter a whole number of days, like 7.",
         validators=[
             InputRequired("Give the number of days."),
             NumberRange(1, SUSPENSION_DAYS_MAX, message=f"Between 1 and {SUSPENSION_DAYS_MAX} days."),

@@ -228,10 +228,14 @@ def _hidden_filter(user) -> sa.ColumnElement[bool]:
 
 
 def _author_filter(author: str) -> sa.ColumnElement[bool]:
-    """An id (the number a profile link carries) or a display name, in any case."""
+    """An id (the number a profile link carries), a display name in any case, or the @handle posts
+    show (handles are stored lower-case; the @ is optional)."""
     if author.isdigit():
         return Post.author_id == int(author) if int(author) <= MAX_ID else sa.false()
-    name_matches = sa.select(User.id).where(sa.func.lower(User.display_name) == author.lower())
+    handle = author.removeprefix("@").lower()
+    name_matches = sa.select(User.id).where(
+        sa.or_(sa.func.lower(User.display_name) == author.lower(), User.handle == handle)
+    )
     return Post.author_id.in_(name_matches.scalar_subquery())
 
 

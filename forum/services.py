@@ -161,6 +161,17 @@ def edit_post(post: Post, body: str, now: datetime, editor_id: int | None = None
     return revision
 
 
+def retitle_topic(topic: Topic, title: str) -> None:
+    """A new title (and the slug its address carries: links with the old one redirect). The search
+    index follows through its trigger; the pages that show it render again."""
+    if title == topic.title:
+        return
+    topic.title = title
+    topic.slug = slugify(title)
+    topic_changed(topic.id)
+    db.session.flush()
+
+
 def accept_answer(topic: Topic, post: Post | None, now: datetime) -> str:
     """Marks `post` (a visible reply of the topic) as the accepted answer, or unmarks with None.
     Accepting answers the question; unmarking puts it back in the queue unless the instructor

@@ -1,7 +1,7 @@
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from courseware.forms import Form
+from courseware.forms import Form, WholeNumberField
 
 MAX_SEATS = 1000
 
@@ -19,8 +19,9 @@ class SeatCodeForm(Form):
         "Organization",
         validators=[DataRequired("Enter who the seats are for, e.g. the school district."), Length(max=200)],
     )
-    seats = IntegerField(
+    seats = WholeNumberField(
         "Number of seats",
+        not_a_number="Enter a whole number of seats, like 25.",
         validators=[
             InputRequired("Enter how many learners the code enrols."),
             NumberRange(1, MAX_SEATS, f"Between 1 and {MAX_SEATS} seats."),

@@ -21,8 +21,8 @@ from courseware.content.ce import format_hours
 from courseware.content.export_files import format_price, normalise_markdown
 from courseware.content.models import Course
 from courseware.content.validation import LEVELS, parse_contact_hours, parse_price, parse_slug
-from courseware.forms import Form, strip
-from courseware.studio.editor_forms import BODY_MAX_CHARS, WholeNumberField
+from courseware.forms import Form, WholeNumberField, strip
+from courseware.studio.editor_forms import BODY_MAX_CHARS
 
 _AMOUNT = re.compile(r"^\$?\s*(\d+(?:\.\d{2})?)$")
 APPROVALS = [

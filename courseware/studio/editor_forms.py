@@ -4,7 +4,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -14,23 +13,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from courseware.content.validation import parse_slug
 from courseware.formatting import slugify
-from courseware.forms import Form, strip
+from courseware.forms import Form, WholeNumberField, strip
 from courseware.studio.editor import LessonContent
 
 # About 200 kB of markdown: far more than a lesson needs, and what the live preview accepts too.
 BODY_MAX_CHARS = 200_000
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_CREDIT_MINUTES = 100 * 60  # the file format's largest course: 100 contact hours
-
-
-class WholeNumberField(IntegerField):
-    """An IntegerField that says what it wants when it gets something else."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter a whole number, like 90.") from None
 
 
 class LessonForm(Form):

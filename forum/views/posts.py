@@ -1,12 +1,13 @@
 """One post: its link, editing with history, deletion by its author in the grace period, reports."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from courseware.db import utcnow
 from courseware.extensions import db
 from forum import moderation, pages, permissions, services
 from forum.forms import (
+    EditOpeningPostForm,
     EditPostForm,
     ReportForm,
 )
@@ -35,11 +36,16 @@ def edit_post(post_id: int):
     if problem is not None:
         flash(problem, "error")
         return redirect(post_url(topic, post.number))
-    form = EditPostForm(data={"body": post.body_md})
+    if post.number == 1:
+        form = EditOpeningPostForm(data={"body": post.body_md, "title": topic.title})
+    else:
+        form = EditPostForm(data={"body": post.body_md})
     if not form.is_submitted() or not form.validate() or form.preview.data:
         preview = form.is_submitted() and form.preview.data and not form.errors
         return _render_edit(located, form, preview)
     services.edit_post(post, form.body.data, utcnow(), editor_id=current_user.id)
+    if post.number == 1:
+        services.retitle_topic(topic, form.title.data)
     url = post_url(topic, post.number)
     db.session.commit()
     flash("Your post is updated.", "success")
@@ -63,9 +69,11 @@ def post_history(post_id: int):
     )
 
 
-@bp.post("/p/<int:post_id>/delete")
+@bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int):
+    """GET asks first (the topic page links here for an opening post, which takes its topic with
+    it); POST deletes."""
     located = post_or_404(post_id)
     topic, post = located.topic, located.post
     now = utcnow()
@@ -74,6 +82,8 @@ def delete_post(post_id: int):
     if not permissions.can_delete_post(current_user, post, now):
         minutes = int(permissions.delete_grace().total_seconds() // 60)
         abort(403, permissions.DELETE_TOO_LATE.format(minutes=minutes))
+    if request.method == "GET":
+        return render_template("forum/delete_post.html", board=located.board, topic=topic, post=post)
     try:
         message = services.delete_post(topic, post, now)
     except services.PostingError as error:

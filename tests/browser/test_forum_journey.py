@@ -113,6 +113,9 @@ def test_forum_pages_have_no_serious_accessibility_violations(
     page.get_by_role("button", name="Post topic").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     found["topic"] = blocking(page)
+    page.get_by_role("link", name="Delete post #1 and the topic").click()  # it asks first
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete your topic?")
+    found["delete-topic"] = blocking(page)
     page.goto(f"/forum/{PAID_COURSE}/")
     found["board"] = blocking(page)
     assert not any(found.values()), found

@@ -64,6 +64,30 @@ def test_every_edit_keeps_a_revision_and_moderators_see_the_diff(
     assert "Edit 2" in history and "Maya Ortiz" in history
 
 
+def test_editing_the_opening_post_corrects_the_topics_title(login, forum, learner, topic):
+    opening, reply = forum.get_post(topic, 1), forum.get_post(topic, 2)
+    client = login(learner)
+    form = client.get(f"/forum/p/{opening.id}/edit").get_data(as_text=True)
+    assert 'name="title"' in form and 'value="Visual schedules"' in form
+    assert 'name="title"' not in client.get(f"/forum/p/{reply.id}/edit").get_data(as_text=True)
+
+    empty = client.post(f"/forum/p/{opening.id}/edit", data={"title": " ", "body": "Kept body"})
+    page = empty.get_data(as_text=True)
+    assert 'id="title-error">Give your topic a title.' in page and "Kept body" in page
+    assert forum.get_topic(topic.id).title == "Visual schedules"
+
+    saved = client.post(f"/forum/p/{opening.id}/edit", data={"title": "Visual timetables", "body": "Same"})
+    renamed = forum.get_topic(topic.id)
+    assert (renamed.title, renamed.slug) == ("Visual timetables", "visual-timetables")
+    assert saved.location == f"/forum/t/{topic.id}-visual-timetables#post-1"
+    assert "<h1>Visual timetables</h1>" in client.get(saved.location).get_data(as_text=True)
+    old_link = client.get(f"/forum/t/{topic.id}-visual-schedules")
+    assert old_link.status_code in (301, 302, 308) and "visual-timetables" in old_link.location
+    assert "Visual timetables" in client.get("/forum/integration/").get_data(as_text=True)
+    found = client.get("/forum/search?q=timetables").get_data(as_text=True)
+    assert "<mark>timetables</mark>" in found, found[found.find("<main"):]
+
+
 def test_the_instructor_sees_history_on_her_board(login, forum, learner, author, topic):
     post = forum.get_post(topic, 2)
     login(learner).post(f"/forum/p/{post.id}/edit", data={"body": "Changed"})
@@ -129,9 +153,17 @@ def test_others_cannot_delete_and_the_opening_post_stays_while_there_are_replies
     assert forum.get_post(topic, 1).deleted_at is None
 
 
-def test_a_topic_without_replies_goes_with_its_opening_post(login, forum, learner):
+def test_a_topic_without_replies_goes_with_its_opening_post_after_a_page_asks(login, forum, learner):
     topic = forum.topic("integration", learner, title="Posted by mistake")
-    response = login(learner).post(f"/forum/p/{forum.get_post(topic, 1).id}/delete")
+    opening = forum.get_post(topic, 1)
+    client = login(learner)
+    assert f'href="/forum/p/{opening.id}/delete"' in client.get(topic_path(topic)).get_data(as_text=True)
+    asked = client.get(f"/forum/p/{opening.id}/delete").get_data(as_text=True)
+    assert "Delete your topic?" in asked and "“Posted by mistake” and its opening post leave" in asked
+    assert f'<form method="post" action="/forum/p/{opening.id}/delete"' in asked
+    assert forum.board("integration").topic_count == 1  # asking deletes nothing
+
+    response = client.post(f"/forum/p/{opening.id}/delete")
     assert response.status_code == 302 and response.location == "/forum/integration/"
     assert (forum.board("integration").topic_count, forum.board("integration").post_count) == (0, 0)
     assert login(learner).get(topic_path(topic)).status_code == 404

@@ -254,6 +254,9 @@ def test_only_moderators_suspend_and_bad_forms_say_why(login, learner, colleague
         assert response.status_code == 400 and "Kept reason" in response.get_data(as_text=True), days
     response = client.post(f"/forum/u/{colleague.id}/suspend", data={"days": "3", "reason": ""})
     assert response.status_code == 400 and "Say why" in response.get_data(as_text=True)
+    words = client.post(f"/forum/u/{colleague.id}/suspend", data={"days": "abc", "reason": "Spam"})
+    error = words.get_data(as_text=True).split('id="days-error">')[1].split("</p>")[0]
+    assert error == "Enter a whole number of days, like 7."  # not also "Between 1 and 365 days."
 
 
 # Move and close

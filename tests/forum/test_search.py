@@ -136,8 +136,8 @@ def test_hidden_posts_and_topics_are_found_only_by_moderators(app, login, forum,
     assert len(results(author_view)) == 3 and author_view.count("Hidden from members") == 1
 
 
-def test_filters_by_board_and_by_author_name_or_id(login, forum, learner, member):
-    other = member(display_name="Sam Lee")
+def test_filters_by_board_and_by_author_name_handle_or_id(login, forum, learner, member):
+    other = member(display_name="Sam Lee", handle="sam.lee")
     forum.topic("lounge", learner, title="Lounge chat about goals")
     forum.topic("integration", learner, title="Course goals by Maya")
     forum.topic("integration", other, title="Course goals by Sam")
@@ -148,6 +148,8 @@ def test_filters_by_board_and_by_author_name_or_id(login, forum, learner, member
     ]
     assert results(get(client, q="goals", board="integration", author="sam LEE")) == ["Course goals by Sam"]
     assert results(get(client, q="goals", author=str(other.id))) == ["Course goals by Sam"]
+    for handle in ("@sam.lee", "Sam.Lee"):  # as posts show it, with or without the @
+        assert results(get(client, q="goals", author=handle)) == ["Course goals by Sam"], handle
     assert results(get(client, q="goals", author="Nobody")) == []
     assert results(get(client, q="goals", author="99999999999")) == []
     assert results(get(client, q="goals", board="no-such-board")) == []

@@ -149,6 +149,10 @@ def test_bad_seat_forms_answer_beside_the_field(login, author, paid_course):
         .get_data(as_text=True)
     )
     assert "Enter who the seats are for" in page and "Between 1 and 1000 seats." in page
+    sent = {"seats-course": "own-your-role", "seats-organisation": "Dist", "seats-seats": "ten"}
+    words = login(author).post("/studio/seats", data=sent)
+    error = words.get_data(as_text=True).split('id="seats-seats-error">')[1].split("</p>")[0]
+    assert error == "Enter a whole number of seats, like 25."  # one message, about what was typed
 
 
 def test_a_comp_grant_enrols_one_learner_by_email(app, make, login, author, paid_course):
