@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from courseware.extensions import db
 from courseware.notifications import inbox
 from forum.models import REPORT_REASONS, Board, ForumSuspension, Post, PostReport, Topic
-from forum.services import hide_topic, move_board_counts, refresh_last_post, topic_changed
+from forum.services import (
+    answered_on_arrival,
+    hide_topic,
+    move_board_counts,
+    refresh_last_post,
+    topic_changed,
+)
 
 TOPIC_ACTIONS = ("pin", "unpin", "lock", "unlock", "close", "reopen", "hide", "unhide")
 POST_ACTIONS = ("hide", "unhide")
@@ -88,6 +94,7 @@ def move_topic(topic: Topic, to_board: Board) -> str:
         move_board_counts(to_board.id, topics=1, posts=topic.post_count, last_post_at=None)
         _later_last_post_at(to_board.id, topic.last_post_at)
     topic.board_id = to_board.id
+    topic.answered_at = answered_on_arrival(topic)  # the unanswered queue's rule, on any board
     return f"The topic is moved to {to_board.title}."
 
 

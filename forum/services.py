@@ -332,6 +332,17 @@ def _first_instructor_reply_at(topic_id: int) -> datetime | None:
     )
 
 
+def answered_on_arrival(topic: Topic) -> datetime | None:
+    """When a topic moved in from another board counts as answered, as if it had been written here:
+    at once if the instructor started it, else at her first reply (or as it was, if accepted)."""
+    if topic.answered_at is not None:
+        return topic.answered_at
+    author_role = db.session.scalar(sa.select(User.role).where(User.id == topic.author_id))
+    if author_role in permissions.INSTRUCTOR_ROLES:
+        return topic.created_at
+    return _first_instructor_reply_at(topic.id)
+
+
 def _new_post(topic_id: int, author_id: int, number: int, body: str, now: datetime) -> Post:
     post = Post(
         topic_id=topic_id, author_id=author_id, number=number, body_md=body, body_html=cook(body),

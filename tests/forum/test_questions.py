@@ -250,6 +250,23 @@ def test_the_unanswered_queue_lists_questions_without_an_instructor_reply(
     assert oldest.answered_at is None
 
 
+def test_a_topic_moved_onto_a_course_board_is_queued_as_if_written_there(
+    login, forum, learner, author, moderator
+):
+    """The instructor's own lounge topic needs no answer; a member's one she answered is answered."""
+    hers = forum.topic("lounge", author, title="Welcome, everyone")
+    answered = forum.topic("lounge", learner, title="Answered in the lounge")
+    waiting = forum.topic("lounge", learner, title="Still waiting")
+    login(author).post(f"/forum/t/{answered.id}/reply", data={"body": "Here is how."})
+    course_board = forum.board("integration")
+    for topic in (hers, answered, waiting):
+        login(moderator).post(f"/forum/t/{topic.id}/move", data={"board": course_board.id})
+
+    page = login(author).get("/forum/unanswered").get_data(as_text=True)
+    assert "Still waiting" in page
+    assert "Welcome, everyone" not in page and "Answered in the lounge" not in page
+
+
 def test_the_unanswered_queue_pages_and_says_when_it_is_empty(login, forum, learner, author):
     assert "Every question has an answer" in login(author).get("/forum/unanswered").get_data(as_text=True)
     for n in range(31):
