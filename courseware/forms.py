@@ -47,5 +47,8 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.not_a_number) from None
 
     def pre_validate(self, form):
-        if self.process_errors:
+        # Something typed that is not a number: that is the one thing to say. An empty field goes
+        # on to the validators (Optional clears it, InputRequired words it).
+        typed = bool(self.raw_data and str(self.raw_data[0]).strip())
+        if self.process_errors and typed:
             raise StopValidation()
