@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from courseware.accounts.models import User
 from courseware.extensions import db
 from courseware.notifications import inbox
+from forum import permissions
 from forum.models import REPORT_REASONS, Board, ForumSuspension, Post, PostReport, Topic
 from forum.services import (
     answered_on_arrival,
@@ -95,6 +97,9 @@ def move_topic(topic: Topic, to_board: Board) -> str:
         _later_last_post_at(to_board.id, topic.last_post_at)
     topic.board_id = to_board.id
     topic.answered_at = answered_on_arrival(topic)  # the unanswered queue's rule, on any board
+    # Onto a private board: who may not read it loses what their bell says of the topic.
+    outsiders = sa.select(User.id).where(sa.not_(permissions.readers_filter(to_board)))
+    inbox.withdraw([topic.id], user_ids=outsiders)
     return f"The topic is moved to {to_board.title}."
 
 

@@ -38,7 +38,7 @@ def forget_course_board_notifications(_sender=None, user_id: int | None = None, 
         board_topics = (
             sa.select(Topic.id).join(Board, Topic.board_id == Board.id).where(Board.course_id == course_id)
         )
-        inbox.withdraw(board_topics, user_id=user_id)
+        inbox.withdraw(board_topics, user_ids=[user_id])
 
 
 @learning_signals.player_page_loaded.connect

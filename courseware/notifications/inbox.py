@@ -188,14 +188,17 @@ def excerpt(text: str) -> str:
 
 
 def withdraw(
-    topic_ids: sa.Select | list[int], user_id: int | None = None, post_number: int | None = None
+    topic_ids: sa.Select | list[int],
+    user_ids: sa.Select | list[int] | None = None,
+    post_number: int | None = None,
 ) -> None:
     """Take back the notifications about these topics (or one post of them, by its number), for
-    everyone or one member: what they quote is no longer theirs to read (a hidden or deleted post,
-    a course board they left). Each member's bell drops by their unread ones; two statements."""
+    everyone or these members: what they quote is no longer theirs to read (a hidden or deleted
+    post, a course board they left or were never in). Each member's bell drops by their unread
+    ones; two statements."""
     matching = Notification.topic_id.in_(topic_ids)
-    if user_id is not None:
-        matching = sa.and_(matching, Notification.user_id == user_id)
+    if user_ids is not None:
+        matching = sa.and_(matching, Notification.user_id.in_(user_ids))
     if post_number is not None:  # the notification opens the post: its path ends with its anchor
         matching = sa.and_(matching, Notification.path.endswith(f"#post-{post_number}"))
     unread = (

@@ -201,6 +201,21 @@ def test_a_post_that_is_taken_back_takes_its_notifications_with_it(
     assert _bell(app, maya) == 0  # the unread one was the spam
 
 
+def test_moving_a_topic_onto_a_private_board_takes_back_what_outsiders_were_told(
+    app, login, forum, maya, sam, member, moderator
+):
+    outsider = member(display_name="Olive Outside", handle="olive")
+    topic = forum.get_topic(_start_topic(login(outsider), title="Lunchroom seating", board="lounge"))
+    _reply(login(maya), topic, "We tried assigned seats.")  # tells Olive; Maya watches from now on
+    _reply(login(sam), topic, "Same here.")  # tells Olive and Maya
+    assert _bell(app, outsider) == 2 and _bell(app, maya) == 1
+
+    login(moderator).post(f"/forum/t/{topic.id}/move", data={"board": forum.board("integration").id})
+
+    assert _notifications(app, outsider) == [] and _bell(app, outsider) == 0
+    assert [note.title for note in _notifications(app, maya)] == ["Lunchroom seating"]  # she may read it
+
+
 def test_hiding_a_topic_takes_back_every_notification_about_it(app, login, forum, maya, sam, moderator):
     topic = forum.get_topic(_start_topic(login(maya)))
     other = forum.get_topic(_start_topic(login(maya), title="Another question"))
