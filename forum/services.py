@@ -192,12 +192,21 @@ def accept_answer(topic: Topic, post: Post | None, now: datetime) -> str:
     return f"Post #{post.number} is marked as the accepted answer."
 
 
+def deletion_problem(topic: Topic, post: Post) -> str | None:
+    """Why the author cannot delete this post (the grace period apart), or None: the opening post
+    goes only with a topic that has no replies."""
+    if post.number == 1 and topic.reply_count > 0:
+        return "The opening post cannot be deleted once the topic has replies: edit it instead."
+    return None
+
+
 def delete_post(topic: Topic, post: Post, now: datetime) -> str:
     """Soft-deletes the author's post (checked by the view against the grace period): the row and
-    its number stay, the counts move. The opening post goes only with a topic that has no replies,
-    and then the topic leaves the board as a hidden one does."""
-    if post.number == 1 and topic.reply_count > 0:
-        raise PostingError("The opening post cannot be deleted once the topic has replies: edit it instead.")
+    its number stay, the counts move. The opening post of a topic without replies takes the topic
+    with it, which leaves the board as a hidden one does."""
+    problem = deletion_problem(topic, post)
+    if problem is not None:
+        raise PostingError(problem)
     changed = db.session.execute(
         sa.update(Post).where(Post.id == post.id, Post.deleted_at.is_(None)).values(deleted_at=now)
         .execution_options(synchronize_session=False)

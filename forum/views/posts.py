@@ -83,6 +83,10 @@ def delete_post(post_id: int):
         minutes = int(permissions.delete_grace().total_seconds() // 60)
         abort(403, permissions.DELETE_TOO_LATE.format(minutes=minutes))
     if request.method == "GET":
+        problem = services.deletion_problem(topic, post)
+        if problem is not None:  # the page would promise a deletion the POST refuses
+            flash(problem, "error")
+            return redirect(post_url(topic, post.number))
         return render_template("forum/delete_post.html", board=located.board, topic=topic, post=post)
     try:
         message = services.delete_post(topic, post, now)

@@ -151,6 +151,8 @@ def test_others_cannot_delete_and_the_opening_post_stays_while_there_are_replies
     response = client.post(f"/forum/p/{opening.id}/delete", follow_redirects=True)
     assert "cannot be deleted once the topic has replies" in response.get_data(as_text=True)
     assert forum.get_post(topic, 1).deleted_at is None
+    asked = client.get(f"/forum/p/{opening.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "cannot be deleted once the topic has replies" in asked and "Delete your topic?" not in asked
 
 
 def test_a_topic_without_replies_goes_with_its_opening_post_after_a_page_asks(login, forum, learner):
